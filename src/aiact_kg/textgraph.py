@@ -1,0 +1,231 @@
+"""The official text as RDF: every subdivision, in English and French, with its structure,
+cross-references, definitions and related recitals.
+
+Vocabulary: the ELI ontology for what it covers (``eli:LegalResource``,
+``eli:LegalResourceSubdivision``, ``eli:is_part_of``/``eli:has_part``, ``eli:number``,
+``eli:title``, ``eli:cites``, the act's dates), our ontology (``ontology/text.ttl``) for the
+rest: the kind of each subdivision, its printed label, its text before and after its
+children (``aiact:text``, ``aiact:closingText``) and its place among its siblings
+(``aiact:order``), so an article can be reassembled exactly as printed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Iterable, Iterator
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from . import crossrefs
+from .citations import citation_label
+from .provisions import Act, Provision
+from .vocab import AIACT, ELI, OJ_ELI
+
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+OWL_SAME_AS = NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+XSD_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
+XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+XSD_DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+DCT_SOURCE = NamedNode("http://purl.org/dc/terms/source")
+DCT_ISSUED = NamedNode("http://purl.org/dc/terms/issued")
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+#: The version of the text encoded here: as published in the Official Journal.
+VERSION_DATE = "2024-07-12"
+
+
+def n(term) -> NamedNode:
+    return NamedNode(str(term))
+
+
+def act_iri(base: str) -> str:
+    return f"{base}reg/2024/1689"
+
+
+class TextGraph:
+    """Builds the triples of the text for one base IRI."""
+
+    def __init__(self, base: str, english: Act, french: Act, meta: dict):
+        self.base = base
+        self.act = act_iri(base)
+        self.english = english
+        self.french = french
+        self.meta = meta
+        self.en_index = english.index()
+        self.fr_index = french.index()
+        self.version = NamedNode(f"{self.act}/version/{VERSION_DATE}")
+
+    def iri(self, local_id: str) -> NamedNode:
+        return NamedNode(f"{self.act}/{local_id}")
+
+    # -- the act -------------------------------------------------------------------------
+    def act_triples(self) -> Iterator[Triple]:
+        act = NamedNode(self.act)
+        yield Triple(act, RDF_TYPE, n(ELI.LegalResource))
+        yield Triple(act, OWL_SAME_AS, NamedNode(OJ_ELI))
+        yield Triple(act, n(ELI.title), Literal(" ".join(self.meta["title"]), language="en"))
+        if self.meta.get("title_fr"):
+            yield Triple(act, n(ELI.title), Literal(" ".join(self.meta["title_fr"]), language="fr"))
+        yield Triple(act, RDFS_LABEL, Literal("Regulation (EU) 2024/1689 (Artificial Intelligence Act)", language="en"))
+        yield Triple(act, RDFS_LABEL, Literal("Règlement (UE) 2024/1689 (règlement sur l’intelligence artificielle)", language="fr"))
+        document, published = _iso(self.meta["date_document"]), _iso(self.meta["date_publication"])
+        yield Triple(act, n(ELI.date_document), Literal(document.isoformat(), datatype=XSD_DATE))
+        yield Triple(act, n(ELI.date_publication), Literal(published.isoformat(), datatype=XSD_DATE))
+        # Article 113, first subparagraph: "shall enter into force on the twentieth day
+        # following that of its publication in the Official Journal".
+        in_force = published + timedelta(days=20)
+        yield Triple(act, n(ELI.first_date_entry_in_force), Literal(in_force.isoformat(), datatype=XSD_DATE))
+        yield Triple(self.version, RDF_TYPE, n(AIACT.ActVersion))
+        yield Triple(self.version, n(AIACT.versionOf), act)
+        yield Triple(self.version, DCT_ISSUED, Literal(published.isoformat(), datatype=XSD_DATE))
+        yield Triple(self.version, DCT_SOURCE, NamedNode(OJ_ELI))
+        yield Triple(self.version, RDFS_LABEL, Literal("As published in the Official Journal on 12 July 2024", language="en"))
+        yield Triple(self.version, RDFS_LABEL, Literal("Tel que publié au Journal officiel le 12 juillet 2024", language="fr"))
+
+    # -- subdivisions ----------------------------------------------------------------------
+    def subdivision_triples(self) -> Iterator[Triple]:
+        act = NamedNode(self.act)
+        for order, part in enumerate(self.english.parts, start=1):
+            yield from self._provision(part, act, order)
+        for order, note in enumerate(self.english.footnotes, start=1):
+            yield from self._provision(note, act, order)
+
+    def _provision(self, node: Provision, parent: NamedNode, order: int) -> Iterator[Triple]:
+        me = self.iri(node.local_id)
+        yield Triple(me, RDF_TYPE, n(ELI.LegalResourceSubdivision))
+        yield Triple(me, RDF_TYPE, n(getattr(AIACT, node.kind)))
+        yield Triple(me, n(ELI.is_part_of), parent)
+        yield Triple(parent, n(ELI.has_part), me)
+        yield Triple(me, n(ELI.id_local), Literal(node.local_id))
+        yield Triple(me, n(AIACT.order), Literal(str(order), datatype=XSD_INTEGER))
+        yield Triple(me, n(AIACT.inVersion), self.version)
+        if node.number:
+            yield Triple(me, n(ELI.number), Literal(node.number))
+        french = self.fr_index.get(node.local_id)
+        for lang, version in (("en", node), ("fr", french)):
+            if version is None:
+                continue
+            yield Triple(me, RDFS_LABEL, Literal(citation_label(node.local_id, lang), language=lang))
+            if version.label:
+                yield Triple(me, n(AIACT.printedLabel), Literal(version.label, language=lang))
+            if version.title:
+                yield Triple(me, n(ELI.title), Literal(version.title, language=lang))
+            if version.text:
+                yield Triple(me, n(AIACT.text), Literal("\n".join(version.text), language=lang))
+            if version.closing:
+                yield Triple(me, n(AIACT.closingText), Literal("\n".join(version.closing), language=lang))
+        for note in node.footnotes:
+            yield Triple(me, n(AIACT.hasFootnote), self.iri(note))
+        for order, child in enumerate(node.children, start=1):
+            yield from self._provision(child, me, order)
+
+    # -- cross-references --------------------------------------------------------------------
+    def citations(self) -> dict[str, set[str]]:
+        """For each citing subdivision, the provisions (local ids) and other acts (IRIs) it cites."""
+        cited: dict[str, set[str]] = {}
+        for act in (self.english, self.french):
+            for node in act.walk():
+                for line in node.text + node.closing:
+                    for citation in crossrefs.find_citations(line, act.lang, node.local_id):
+                        for target in citation.targets:
+                            resolved = self.resolve(target)
+                            if resolved and resolved != node.local_id:
+                                cited.setdefault(node.local_id, set()).add(resolved)
+        return cited
+
+    def resolve(self, target: str) -> str | None:
+        """A cited target as it exists in the graph: another act's IRI as given, a provision
+        of this Act as itself or, where the wording is finer than the text's structure
+        ("the first subparagraph" of a paragraph with one), its nearest existing ancestor."""
+        if target.startswith("http"):
+            return target
+        while target:
+            if target in self.en_index:
+                return target
+            target = target.rpartition(".")[0]
+        return None
+
+    def citation_triples(self) -> Iterator[Triple]:
+        for source, targets in self.citations().items():
+            me = self.iri(source)
+            for target in targets:
+                if target.startswith("http"):
+                    yield Triple(me, n(ELI.cites), NamedNode(target))
+                    yield Triple(me, n(AIACT.citesOtherAct), NamedNode(target))
+                else:
+                    yield Triple(me, n(ELI.cites), self.iri(target))
+
+    # -- definitions -------------------------------------------------------------------------
+    def definition_triples(self) -> Iterator[Triple]:
+        scheme = NamedNode(f"{self.act}/definitions")
+        concept_type = NamedNode(SKOS + "Concept")
+        yield Triple(scheme, RDF_TYPE, NamedNode(SKOS + "ConceptScheme"))
+        yield Triple(scheme, NamedNode(SKOS + "prefLabel"), Literal("Definitions of Article 3", language="en"))
+        yield Triple(scheme, NamedNode(SKOS + "prefLabel"), Literal("Définitions de l’article 3", language="fr"))
+        yield Triple(scheme, DCT_SOURCE, self.iri("art_3"))
+        for term in definitions(self.english, self.french):
+            concept = NamedNode(f"{self.act}/def/{term['slug']}")
+            yield Triple(concept, RDF_TYPE, concept_type)
+            yield Triple(concept, NamedNode(SKOS + "inScheme"), scheme)
+            yield Triple(scheme, NamedNode(SKOS + "hasTopConcept"), concept)
+            yield Triple(concept, NamedNode(SKOS + "notation"), Literal(term["number"]))
+            yield Triple(concept, DCT_SOURCE, self.iri(term["source"]))
+            for lang in ("en", "fr"):
+                if term.get(f"label_{lang}"):
+                    yield Triple(concept, NamedNode(SKOS + "prefLabel"), Literal(term[f"label_{lang}"], language=lang))
+                    yield Triple(concept, NamedNode(SKOS + "definition"), Literal(term[f"definition_{lang}"], language=lang))
+
+    # -- related recitals ------------------------------------------------------------------
+    def recital_triples(self, links: Iterable[tuple[str, str, float, str]]) -> Iterator[Triple]:
+        for article, recital, score, method in links:
+            link = NamedNode(f"{self.act}/recital-link/{article}/{recital}")
+            yield Triple(link, RDF_TYPE, n(AIACT.RecitalLink))
+            yield Triple(link, n(AIACT.linkedArticle), self.iri(article))
+            yield Triple(link, n(AIACT.linkedRecital), self.iri(recital))
+            yield Triple(link, n(AIACT.linkScore), Literal(f"{score:.3f}", datatype=XSD_DECIMAL))
+            yield Triple(link, n(AIACT.linkMethod), Literal(method))
+            yield Triple(self.iri(article), n(AIACT.explainedBy), self.iri(recital))
+
+    def triples(self, recital_links: Iterable[tuple[str, str, float, str]] = ()) -> Iterator[Triple]:
+        yield from self.act_triples()
+        yield from self.subdivision_triples()
+        yield from self.citation_triples()
+        yield from self.definition_triples()
+        yield from self.recital_triples(recital_links)
+
+
+_EN_TERM = re.compile(r"^‘(?P<term>[^’]+)’\s+(?:means|shall mean)\s+(?P<definition>.*)$", re.S)
+_FR_TERM = re.compile(r"^«\s*(?P<term>[^»]+?)\s*»\s*,?\s*:?\s*(?P<definition>.*)$", re.S)
+
+
+def definitions(english: Act, french: Act) -> list[dict]:
+    """Article 3's numbered definitions: term and definition in both languages, by point."""
+    en_index, fr_index = english.index(), french.index()
+    article = en_index["art_3"]
+    out = []
+    for point in article.children:
+        if point.kind != "Point":
+            continue
+        match = _EN_TERM.match(point.full_text())
+        if not match:
+            continue
+        term = {
+            "number": point.number,
+            "source": point.local_id,
+            "label_en": match["term"].strip(),
+            "definition_en": match["definition"].strip(),
+            "slug": re.sub(r"[^a-z0-9]+", "-", match["term"].lower()).strip("-"),
+        }
+        fr_point = fr_index.get(point.local_id)
+        fr_match = _FR_TERM.match(fr_point.full_text()) if fr_point else None
+        if fr_match:
+            term["label_fr"] = fr_match["term"].strip()
+            term["definition_fr"] = fr_match["definition"].strip()
+        out.append(term)
+    return out
+
+
+def _iso(compact: str) -> date:
+    return date(int(compact[:4]), int(compact[4:6]), int(compact[6:8]))
