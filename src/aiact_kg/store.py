@@ -35,6 +35,22 @@ GRAPH_FORMATS = {
 _FINGERPRINT_FILE = "aiact-kg-graph"
 
 
+def prefixes(base: str) -> dict[str, str]:
+    """The prefixes used when the graph is written as Turtle."""
+    return {
+        "act": f"{base}reg/2024/1689/",
+        "aiact": "https://w3id.org/aiact-kg/ontology#",
+        "eli": "http://data.europa.eu/eli/ontology#",
+        "dct": "http://purl.org/dc/terms/",
+        "owl": "http://www.w3.org/2002/07/owl#",
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "sh": "http://www.w3.org/ns/shacl#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+    }
+
+
 class StoreError(Exception):
     """The store cannot answer: unreachable, timed out, or the query is wrong."""
 
@@ -149,7 +165,9 @@ class EmbeddedStore(Store):
 
     def export(self, media_type: str) -> bytes:
         """The whole graph in one RDF format."""
-        return self._store.dump(format=GRAPH_FORMATS[media_type], from_graph=pyoxigraph.DefaultGraph())
+        fmt = GRAPH_FORMATS[media_type]
+        options = {"prefixes": prefixes(self.base)} if fmt == pyoxigraph.RdfFormat.TURTLE else {}
+        return self._store.dump(format=fmt, from_graph=pyoxigraph.DefaultGraph(), **options)
 
     @property
     def raw(self) -> pyoxigraph.Store:

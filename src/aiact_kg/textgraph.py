@@ -184,7 +184,7 @@ class TextGraph:
             yield Triple(link, RDF_TYPE, n(AIACT.RecitalLink))
             yield Triple(link, n(AIACT.linkedArticle), self.iri(article))
             yield Triple(link, n(AIACT.linkedRecital), self.iri(recital))
-            yield Triple(link, n(AIACT.linkScore), Literal(f"{score:.3f}", datatype=XSD_DECIMAL))
+            yield Triple(link, n(AIACT.linkScore), Literal(canonical_decimal(score), datatype=XSD_DECIMAL))
             yield Triple(link, n(AIACT.linkMethod), Literal(method))
             yield Triple(self.iri(article), n(AIACT.explainedBy), self.iri(recital))
 
@@ -196,8 +196,16 @@ class TextGraph:
         yield from self.recital_triples(recital_links)
 
 
-_EN_TERM = re.compile(r"^‘(?P<term>[^’]+)’\s+(?:means|shall mean)\s+(?P<definition>.*)$", re.S)
-_FR_TERM = re.compile(r"^«\s*(?P<term>[^»]+?)\s*»\s*,?\s*:?\s*(?P<definition>.*)$", re.S)
+# "‘deployer’ means …", "‘subject’, for the purpose of real-world testing, means …",
+# "‘law enforcement authority’ means:" followed by points.
+_EN_TERM = re.compile(r"^‘(?P<term>[^’]+)’(?P<scope>,[^‘’]*?,)?\s+means:?\s*(?P<definition>.*)$", re.S)
+_FR_TERM = re.compile(r"^«\s*(?P<term>[^»]+?)\s*»\s*(?P<scope>,[^«»]*?,)?\s*:?\s*(?P<definition>.*)$", re.S)
+
+
+def _body(point: Provision) -> str:
+    """The printed point without its own label: "‘AI system’ means …", sub-points labelled."""
+    printed = point.printed()
+    return printed[len(point.label):].lstrip() if point.label and printed.startswith(point.label) else printed
 
 
 def definitions(english: Act, french: Act) -> list[dict]:
@@ -208,23 +216,36 @@ def definitions(english: Act, french: Act) -> list[dict]:
     for point in article.children:
         if point.kind != "Point":
             continue
-        match = _EN_TERM.match(point.full_text())
+        match = _EN_TERM.match(_body(point))
         if not match:
             continue
         term = {
             "number": point.number,
             "source": point.local_id,
             "label_en": match["term"].strip(),
-            "definition_en": match["definition"].strip(),
+            "definition_en": _scoped(match),
             "slug": re.sub(r"[^a-z0-9]+", "-", match["term"].lower()).strip("-"),
         }
         fr_point = fr_index.get(point.local_id)
-        fr_match = _FR_TERM.match(fr_point.full_text()) if fr_point else None
+        fr_match = _FR_TERM.match(_body(fr_point)) if fr_point else None
         if fr_match:
             term["label_fr"] = fr_match["term"].strip()
-            term["definition_fr"] = fr_match["definition"].strip()
+            term["definition_fr"] = _scoped(fr_match)
         out.append(term)
     return out
+
+
+def _scoped(match: re.Match) -> str:
+    """The definition, with the scope the law gives it ("for the purpose of …") kept in front."""
+    scope = (match["scope"] or "").strip(" ,")
+    definition = match["definition"].strip()
+    return f"({scope}) {definition}" if scope else definition
+
+
+def canonical_decimal(value: float, places: int = 3) -> str:
+    """The canonical xsd:decimal form ("0.16", "1.0"), so every serialisation agrees."""
+    text = f"{value:.{places}f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
 
 
 def _iso(compact: str) -> date:
