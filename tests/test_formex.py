@@ -172,3 +172,11 @@ def test_every_local_id_is_unique(english):
 def test_provision_printed_joins_label_and_first_line():
     point = Provision("art_9.par_1.pnt_a", "Point", "a", "(a)", text=["first line", "second"])
     assert point.printed() == "(a) first line\nsecond"
+
+
+def test_annexes_are_numbered_one_to_thirteen_each_with_its_title(english):
+    annexes = [p for p in english.parts if p.kind == "Annex"]
+    assert [a.local_id for a in annexes] == [f"anx_{n}" for n in
+                                             "I II III IV V VI VII VIII IX X XI XII XIII".split()]
+    assert all(a.title for a in annexes)
+    assert annexes[9].title == "Union legislative acts on large-scale IT systems in the area of Freedom, Security and Justice"

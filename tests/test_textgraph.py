@@ -161,3 +161,22 @@ def test_every_related_recital_link_says_how_it_was_found(store):
     rows = store.select("""PREFIX aiact: <https://w3id.org/aiact-kg/ontology#>
         SELECT DISTINCT ?method WHERE { ?l a aiact:RecitalLink ; aiact:linkMethod ?method }""")
     assert {r["method"].value for r in rows} <= {"cited", "computed", "curated"}
+
+
+def test_annex_points_cited_without_their_section_resolve_to_the_one_section_that_has_them(store):
+    # Article 53(5): "… Annex XI, in particular points 2 (d) and (e) thereof": Section 1 of Annex XI.
+    rows = store.run("cites", provision=provision("art_53.par_5"))
+    targets = {r["target"].value.rsplit("/", 1)[1] for r in rows}
+    assert {"anx_XI.sct_1.pnt_2.pnt_d", "anx_XI.sct_1.pnt_2.pnt_e"} <= targets
+
+
+def test_cross_references_link_the_most_specific_provisions(store):
+    rows = store.run("cites", provision=provision("art_16.pnt_i"))
+    assert {r["target"].value.rsplit("/", 1)[1] for r in rows} == {"art_49.par_1"}
+    rows = store.run("cites", provision=provision("art_6.par_2"))
+    assert {r["target"].value.rsplit("/", 1)[1] for r in rows} >= {"art_6.par_1", "anx_III"}
+
+
+def test_references_to_other_acts_cite_their_eli(store):
+    rows = store.run("cites", provision=provision("art_2.par_7"))
+    assert "http://data.europa.eu/eli/reg/2016/679/oj" in {r["target"].value for r in rows}

@@ -324,10 +324,16 @@ def _division(reader: _Reader, div: etree._Element, parent_id: str | None) -> Pr
 
 
 def _annex(reader: _Reader, root: etree._Element) -> Provision:
-    heading = _clean(" ".join(reader.flat_lines(root.find("TITLE/TI"))))
-    number = heading.split()[-1]
-    node = Provision(f"anx_{number}", "Annex", number, heading,
-                     title=_text_of(reader, root.find("TITLE/STI")))
+    heading = _clean(reader.inline(root.find("TITLE/TI/P")))
+    match = re.fullmatch(r"ANNEX ([IVXLC]+)", heading.replace("\u00a0", " "))
+    if not match:
+        raise CorpusError(f"annex heading not understood: {heading!r} (expected 'ANNEX' and a roman number)")
+    number = match.group(1)
+    # The title is the subtitle (STI), or, in Annex X, a second line of the heading.
+    title = _text_of(reader, root.find("TITLE/STI"))
+    if title is None:
+        title = _clean(" ".join(_clean(reader.inline(p)) for p in root.findall("TITLE/TI/P")[1:])) or None
+    node = Provision(f"anx_{number}", "Annex", number, heading, title=title)
     _place(node, reader.lines(root.find("CONTENTS"), node.local_id, node))
     return node
 

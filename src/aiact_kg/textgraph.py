@@ -56,6 +56,7 @@ class TextGraph:
         self.en_index = english.index()
         self.fr_index = french.index()
         self.version = NamedNode(f"{self.act}/version/{VERSION_DATE}")
+        self.sectionless = _sectionless_annex_points(self.en_index)
 
     def iri(self, local_id: str) -> NamedNode:
         return NamedNode(f"{self.act}/{local_id}")
@@ -138,9 +139,13 @@ class TextGraph:
     def resolve(self, target: str) -> str | None:
         """A cited target as it exists in the graph: another act's IRI as given, a provision
         of this Act as itself or, where the wording is finer than the text's structure
-        ("the first subparagraph" of a paragraph with one), its nearest existing ancestor."""
+        ("the first subparagraph" of a paragraph with one), its nearest existing ancestor.
+        A point of an annex cited without its section ("points 2 (d) and (e)" of Annex XI)
+        is the point of that number in the one section that has it."""
         if target.startswith("http"):
             return target
+        if target not in self.en_index and target in self.sectionless:
+            return self.sectionless[target]
         while target:
             if target in self.en_index:
                 return target
@@ -198,6 +203,18 @@ class TextGraph:
 
 # "‘deployer’ means …", "‘subject’, for the purpose of real-world testing, means …",
 # "‘law enforcement authority’ means:" followed by points.
+def _sectionless_annex_points(index: dict[str, Provision]) -> dict[str, str]:
+    """``anx_XI.pnt_2.pnt_d`` -> ``anx_XI.sct_1.pnt_2.pnt_d`` where exactly one section of the
+    annex has that point; ambiguous ones (a point 1 in every section) are left out."""
+    found: dict[str, list[str]] = {}
+    for local_id in index:
+        if local_id.startswith("anx_") and ".sct_" in local_id and ".pnt_" in local_id:
+            steps = local_id.split(".")
+            plain = ".".join(step for step in steps if not step.startswith("sct_"))
+            found.setdefault(plain, []).append(local_id)
+    return {plain: ids[0] for plain, ids in found.items() if len(ids) == 1 and plain not in index}
+
+
 _EN_TERM = re.compile(r"^‘(?P<term>[^’]+)’(?P<scope>,[^‘’]*?,)?\s+means:?\s*(?P<definition>.*)$", re.S)
 _FR_TERM = re.compile(r"^«\s*(?P<term>[^»]+?)\s*»\s*(?P<scope>,[^«»]*?,)?\s*:?\s*(?P<definition>.*)$", re.S)
 
