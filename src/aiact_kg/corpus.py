@@ -59,10 +59,16 @@ def parse_english(folder: Path | None = None) -> tuple[Act, dict]:
     return formex.parse((folder or paths.CORPUS) / ENGLISH_FORMEX)
 
 
-def parse_french(folder: Path | None = None) -> Act:
-    from . import eurlex_html
+def parse_french(english: Act, folder: Path | None = None) -> tuple[Act, dict]:
+    """The French text, along the English tree. Raises CorpusError if the two do not align."""
+    from . import eurlex
 
-    return eurlex_html.parse((folder or paths.CORPUS) / FRENCH_HTML, lang="fr")
+    path = (folder or paths.CORPUS) / FRENCH_HTML
+    french, problems, meta = eurlex.parse(path, english, lang="fr")
+    if problems:
+        shown = "; ".join(problems[:5])
+        raise CorpusError(f"{path}: the French text does not align with the English ({len(problems)} places: {shown})")
+    return french, meta
 
 
 @lru_cache(maxsize=2)
@@ -70,4 +76,5 @@ def load(folder: Path | None = None) -> tuple[Act, Act, dict]:
     """Verify and parse the corpus: (English act, French act, metadata)."""
     verify(folder)
     english, meta = parse_english(folder)
-    return english, parse_french(folder), meta
+    french, french_meta = parse_french(english, folder)
+    return english, french, {**meta, "title_fr": french_meta["title"]}

@@ -117,6 +117,9 @@ class TextGraph:
                 yield Triple(me, n(AIACT.text), Literal("\n".join(version.text), language=lang))
             if version.closing:
                 yield Triple(me, n(AIACT.closingText), Literal("\n".join(version.closing), language=lang))
+        if french is None:
+            # A subdivision the French rendering does not print (see eurlex.MISSING_FOOTNOTES).
+            yield Triple(me, n(AIACT.textMissingIn), Literal("fr"))
         for note in node.footnotes:
             yield Triple(me, n(AIACT.hasFootnote), self.iri(note))
         for order, child in enumerate(node.children, start=1):
@@ -260,9 +263,9 @@ def _scoped(match: re.Match) -> str:
 
 
 def canonical_decimal(value: float, places: int = 3) -> str:
-    """The canonical xsd:decimal form ("0.16", "1.0"), so every serialisation agrees."""
-    text = f"{value:.{places}f}".rstrip("0")
-    return text + "0" if text.endswith(".") else text
+    """The shortest xsd:decimal form ("0.16", "1"), the one the store writes back, so every
+    serialisation of the graph agrees."""
+    return f"{value:.{places}f}".rstrip("0").rstrip(".")
 
 
 def _iso(compact: str) -> date:

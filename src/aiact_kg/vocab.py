@@ -72,6 +72,7 @@ class AIACT(DefinedNamespace):
     inVersion: URIRef
     versionOf: URIRef
     citesOtherAct: URIRef
+    textMissingIn: URIRef
     # related recitals
     RecitalLink: URIRef
     explainedBy: URIRef
