@@ -41,6 +41,7 @@ def source_files() -> list[Path]:
     files = [paths.CORPUS / "SHA256SUMS"]
     files += sorted(paths.ONTOLOGY.glob("*.ttl"))
     files += sorted(paths.SHAPES.glob("*.ttl"))
+    files += sorted(paths.QUERIES.glob("rules/*.rq"))
     files += sorted(Path(__file__).parent.glob("*.py"))
     return files
 
@@ -73,6 +74,21 @@ def curated_triples(folder: Path, base: str) -> list[str]:
             raise BuildError(f"{path}: cannot be read ({exc})") from None
         lines += rebase(data, base).decode("utf-8").splitlines()
     return lines
+
+
+def derived_lines(curated: list[str]) -> list[str]:
+    """N-Triples lines the build rules (``queries/rules/*.rq``, CONSTRUCT queries) draw from
+    the curated facts: values written once, such as the dates of Article 113, reach every
+    statement that depends on them."""
+    from . import queries
+
+    store = pyoxigraph.Store()
+    store.bulk_load("\n".join(curated).encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    triples = []
+    for name in queries.names("rules"):
+        triples.extend(store.query(queries.load(name).text))
+    data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return data.decode("utf-8").splitlines()
 
 
 def text_lines(base: str) -> list[str]:
@@ -111,7 +127,9 @@ def build(base: str | None = None, force: bool = False) -> Path:
         return target
     try:
         lines = set(text_lines(base))
-        lines.update(curated_triples(paths.ONTOLOGY, base))
+        curated = curated_triples(paths.ONTOLOGY, base)
+        lines.update(curated)
+        lines.update(derived_lines(curated))
         lines.update(curated_triples(paths.SHAPES, base))
     except CorpusError as exc:
         raise BuildError(str(exc)) from None
