@@ -3,11 +3,14 @@
 ``EmbeddedStore`` is the default: pyoxigraph in memory, or on disk with a path. Every store
 answers the same calls (``select``, ``ask``, ``construct``, ``run``, ``protocol``) with
 pyoxigraph terms, so pages, named queries and validation do not care where the graph lives.
-Values enter queries only as bindings (SPARQL substitution), never as text.
+Values enter queries only as bindings, never as text: ``with_values`` writes them as
+``VALUES`` blocks of serialized terms (see there); where a query has no group to hold them,
+the embedded store falls back to pyoxigraph's substitution (SPARQL SEP-0007).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterable, Mapping, Union
 
@@ -77,6 +80,162 @@ def _substitutions(bindings: Mapping[str, object] | None) -> dict[Variable, Term
     if not bindings:
         return None
     return {Variable(name): _term(value) for name, value in bindings.items() if value is not None}
+
+
+# -- bindings as VALUES blocks ------------------------------------------------------------------
+#
+# A binding is written into the query as a VALUES block of serialized terms (N-Triples syntax,
+# as pyoxigraph writes them: escaped, so no value can end the block) at the start of the
+# outermost WHERE group, and of the few groups below it whose filters would not see it there
+# (a filter in an OPTIONAL inside an OPTIONAL, in a UNION branch, in a subquery). Every
+# expression then sees the value, as substitution would give it, and query planners start
+# from it: a path such as ``?part eli:is_part_of* ?provision`` is walked from the bound
+# provision, not over the whole graph, while triple patterns further down are joined with it
+# as usual. (EXISTS and NOT EXISTS groups get no block: they are evaluated with each
+# solution's values in place.) Binding a variable is the same on the embedded store and on
+# a server.
+
+_TOKENS = re.compile(
+    r"""
+      (?P<space>\s+)
+    | (?P<comment>\#[^\n]*)
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                |'''(?:[^'\\]|\\.|'(?!''))*'''
+                |"(?:[^"\\\n\r]|\\.)*"
+                |'(?:[^'\\\n\r]|\\.)*')
+    | (?P<variable>[?$][\w\u00B7\u0300-\u036F\u203F\u2040]+)
+    | (?P<word>[A-Za-z_:](?:[\w\-.:%]|\\.)*)
+    | (?P<open>\{) | (?P<close>\}) | (?P<lparen>\() | (?P<rparen>\))
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_UPDATE_FORMS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class _Group:
+    """A '{' of the query: its role, where its content starts, its parent, the parenthesis
+    depth it opened at, and the variables its own expressions (FILTER, BIND...) use."""
+
+    def __init__(self, role: str, offset: int, parent: "_Group | None", parens: int):
+        self.role, self.offset, self.parent, self.parens = role, offset, parent, parens
+        self.in_expressions: set[str] = set()
+
+
+class QueryShape:
+    """What ``with_values`` reads off a query: its form, where its outermost WHERE group opens
+    (``where``), and the groups below it whose expressions use a variable they would not see
+    otherwise (``blocks``: offset after the '{' -> variable names).
+
+    A filter sees the solutions of its own group, and a filter of an OPTIONAL group those of
+    the group around it too; so a variable used in an expression needs a block in that group
+    or, for an OPTIONAL group, in the group around it (none if that is the outermost one).
+    """
+
+    def __init__(self, text: str):
+        self.form: str | None = None
+        self.where: int | None = None
+        self.blocks: dict[int, set[str]] = {}
+        self.short_construct = False
+        tokens = [(m.lastgroup, m.group(), m.end()) for m in _TOKENS.finditer(text)
+                  if m.lastgroup not in ("space", "comment")]
+        stack: list[_Group] = []
+        parens = 0
+        values_block = where_seen = False
+        for index, (kind, value, end) in enumerate(tokens):
+            word = value.upper() if kind == "word" else ""
+            if self.form is None:
+                if word in _QUERY_FORMS:
+                    self.form = word
+                elif word in _UPDATE_FORMS:
+                    raise QueryError("this is an update; the store answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)")
+                continue
+            if word == "VALUES":
+                values_block = True
+            elif word == "WHERE" and not stack:
+                where_seen = True
+                self.short_construct = self.form == "CONSTRUCT" and tokens[index - 1][1].upper() == "CONSTRUCT"
+            elif kind == "lparen":
+                parens += 1
+            elif kind == "rparen":
+                parens = max(0, parens - 1)
+            elif kind == "variable" and stack and parens > stack[-1].parens:
+                stack[-1].in_expressions.add(value[1:])
+            elif kind == "open":
+                stack.append(_Group(self._role(tokens, index, stack, values_block, where_seen), end,
+                                    stack[-1] if stack else None, parens))
+                values_block = False
+            elif kind == "close" and stack:
+                self._close(stack.pop())
+        if self.form is None:
+            raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+    def _role(self, tokens, index, stack, values_block, where_seen) -> str:
+        previous = tokens[index - 1][1].upper()
+        following = tokens[index + 1][1].upper() if index + 1 < len(tokens) else ""
+        if values_block:
+            return "data"
+        if previous == "EXISTS" or (stack and stack[-1].role in ("exists", "data")):
+            return "exists"  # evaluated with each solution's values already in place
+        if not stack and self.form == "CONSTRUCT" and (self.short_construct or (not where_seen and previous == "CONSTRUCT")):
+            return "template"
+        if following == "SELECT":
+            return "subquery"
+        if self.where is None and not stack:
+            self.where = tokens[index][2]
+            return "where"
+        return "optional" if previous == "OPTIONAL" else "group"
+
+    def _close(self, group: _Group) -> None:
+        if group.role not in ("group", "optional") or not group.in_expressions:
+            return
+        target = group.parent if group.role == "optional" else group
+        if target is None or target.role == "where" or target.role not in ("group", "optional"):
+            return
+        self.blocks.setdefault(target.offset, set()).update(group.in_expressions)
+
+
+def serialize_term(term) -> str:
+    """A term in SPARQL syntax: an IRI or a literal as N-Triples writes it (escaped)."""
+    if isinstance(term, (NamedNode, Literal)):
+        return str(term)
+    if isinstance(term, BlankNode):
+        raise QueryError("a blank node cannot be a binding written into a query: its label is local to one answer")
+    raise QueryError(f"cannot bind a {type(term).__name__} in a query")
+
+
+def with_values(text: str, bindings: Mapping[str, object] | None) -> str:
+    """The query with its bindings written as VALUES blocks of serialized terms: all of them
+    at the start of the outermost WHERE group, and each again in the groups whose filters
+    would not see it there. Raises ``QueryError`` where a query has no group to hold them."""
+    terms = {name: _term(value) for name, value in (bindings or {}).items() if value is not None}
+    if not terms:
+        return text
+    for name in terms:
+        if not _VARIABLE_NAME.match(name):
+            raise QueryError(f"{name!r} is not a variable name")
+    shape = QueryShape(text)
+    if shape.short_construct:
+        raise QueryError("bindings need a CONSTRUCT query with a template: CONSTRUCT { … } WHERE { … }")
+    if shape.where is None:
+        raise QueryError("bindings need a WHERE clause to go into")
+    written = {name: serialize_term(term) for name, term in terms.items()}
+    places = {shape.where: list(written)}
+    for offset, used in shape.blocks.items():
+        names = [n for n in written if n in used]
+        if names:
+            places[offset] = names
+    pieces, last = [], 0
+    for offset in sorted(places):
+        names = places[offset]
+        block = " VALUES ({}) {{ ({}) }}\n".format(" ".join("?" + n for n in names), " ".join(written[n] for n in names))
+        pieces += [text[last:offset], block]
+        last = offset
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 class Store:
@@ -156,9 +315,17 @@ class EmbeddedStore(Store):
             marker.write_text(self._signature())
 
     def _query(self, text: str, bindings: Mapping[str, object] | None):
+        substitutions = None
+        if bindings:
+            try:
+                text = with_values(text, bindings)
+            except QueryError:
+                substitutions = _substitutions(bindings)  # no group to hold them: pyoxigraph's way
         try:
-            return self._store.query(text, substitutions=_substitutions(bindings))
+            return self._store.query(text, substitutions=substitutions)
         except SyntaxError as exc:
+            raise QueryError(str(exc)) from None
+        except RuntimeError as exc:
             raise QueryError(str(exc)) from None
         except OSError as exc:
             raise StoreError(str(exc)) from None
