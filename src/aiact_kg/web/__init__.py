@@ -1,0 +1,241 @@
+"""The researcher's front end: the Act to read, search and query, served from the graph.
+
+``create_app(config)`` builds the Flask application, one blueprint per feature:
+
+- ``browse``: home (structure and key dates), article, recital, annex, chapter and section
+  pages, the text as printed with every reference and defined term as a link;
+- ``resources``: every IRI of the graph dereferenceable on the server, by content negotiation
+  (HTML, Turtle, JSON-LD, RDF/XML, N-Triples);
+- ``search``: full text in English and French, and jumps to a cited provision;
+- ``sparql``: the SPARQL 1.1 Protocol endpoint (read-only, with a timeout and a result cap)
+  and the query editor;
+- ``definitions``, ``obligations``, ``timeline``, ``ontology_docs``: the glossary of Article 3,
+  the obligations by actor, the dates of Article 113, the ontology reference;
+- ``validate``: checks a description of an AI system, when ``aiact_kg.validation`` is there.
+
+Every page is rendered from named queries (``queries/``); templates and static files are in
+the ``web/`` data folder. ``aiact-kg serve`` runs the application under waitress.
+
+Configuration (``create_app({...})``):
+
+``STORE``            the store to serve (default: the embedded store over the built graph)
+``BASE``             base of the graph's IRIs (default: the store's)
+``SPARQL_TIMEOUT``   seconds a /sparql query may run (10)
+``SPARQL_LIMIT``     most rows or triples a /sparql answer carries (10,000)
+``SPARQL_WORKERS``   query processes for the embedded store (2); 0 runs queries in the server
+``PAGE_CACHE``       keep rendered pages (True): the graph does not change while served
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from .. import paths
+from .graph import Site, site
+
+DEFAULTS = {
+    "SPARQL_TIMEOUT": 10.0,
+    "SPARQL_LIMIT": 10_000,
+    "SPARQL_WORKERS": 2,
+    "PAGE_CACHE": True,
+    "PAGE_CACHE_SIZE": 4096,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "JSON_SORT_KEYS": False,
+}
+
+#: No script or style from anywhere but this server, and none inline.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
+BLUEPRINTS = ("browse", "search", "sparql", "definitions", "obligations", "timeline",
+              "ontology_docs", "resources")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(paths.WEB / "templates"),
+                static_folder=str(paths.WEB / "static"), static_url_path="/static")
+    app.config.from_mapping(DEFAULTS)
+    if config:
+        app.config.update(config)
+    store = app.config.get("STORE")
+    if store is None:
+        from ..store import EmbeddedStore
+
+        store = EmbeddedStore(base=app.config.get("BASE"))
+    base = app.config.get("BASE") or getattr(store, "base", None)
+    if base is None:
+        from ..build import configured_base
+
+        base = configured_base()
+    app.extensions["aiact_kg"] = Site(store, base, cache_size=app.config["PAGE_CACHE_SIZE"]
+                                      if app.config["PAGE_CACHE"] else 0)
+
+    for name in BLUEPRINTS:
+        module = importlib.import_module(f"{__name__}.{name}")
+        app.register_blueprint(module.bp)
+    if validation_available():
+        from . import validate
+
+        app.register_blueprint(validate.bp)
+
+    app.jinja_env.globals.update(nav_items=_nav_items, lang_url=_lang_url, href=_href, label_of=_label_of,
+                                 link=_link)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    warm(app, workers=False)
+    return app
+
+
+def validation_available() -> bool:
+    """The Validate page exists only when the validation module does."""
+    try:
+        spec = importlib.util.find_spec("aiact_kg.validation")
+    except (ImportError, ValueError):
+        return False
+    if spec is None:
+        return False
+    module = importlib.import_module("aiact_kg.validation")
+    return hasattr(module, "validate_bytes")
+
+
+def _nav_items() -> list[tuple[str, str]]:
+    from flask import current_app
+
+    items = [("/", "Home"), ("/definitions", "Definitions"), ("/obligations", "Obligations"),
+             ("/timeline", "Timeline"), ("/search", "Search"), ("/sparql", "SPARQL")]
+    if "validate" in current_app.blueprints:
+        items.append(("/validate", "Validate"))
+    items.append(("/ontology", "Ontology"))
+    return items
+
+
+def _href(local_id: str, lang: str = "en", page: str | None = None) -> str:
+    """Link to a subdivision of the Act by its local id, in the page's language."""
+    return site().href(local_id, lang, page)
+
+
+def _label_of(value: str, lang: str = "en") -> str:
+    """How the law cites a subdivision given by local id or IRI ("Article 5(1), point (a)")."""
+    s = site()
+    local = s.local_id(value) if "/" in value else value
+    return s.label(local, lang) if local else value
+
+
+def _link(iri: str) -> str:
+    from .resources import link_of
+
+    return link_of(iri)
+
+
+def _lang_url(lang: str) -> str:
+    """The current page in another language (``?lang=fr``), other parameters kept."""
+    args = request.args.to_dict()
+    if lang == "en":
+        args.pop("lang", None)
+    else:
+        args["lang"] = lang
+    from urllib.parse import urlencode
+
+    query = urlencode(args)
+    return request.path + (f"?{query}" if query else "")
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _wants_html() -> bool:
+    """The client named HTML among what it accepts (a browser), not only */*."""
+    return any(value == "text/html" for value, quality in request.accept_mimetypes if quality > 0)
+
+
+def _http_error(error: HTTPException):
+    if error.code and error.code < 400:
+        return error
+    message = error.description or error.name
+    if request.path.startswith("/sparql") and not _wants_html():
+        response = Response(f"{error.code} {error.name}: {message}\n", status=error.code, mimetype="text/plain")
+    else:
+        response = Response(render_template("error.html", error=error, message=message), status=error.code)
+    if request.path.startswith("/sparql"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    for name, value in (error.get_headers() or []):
+        if name.lower() in ("allow", "retry-after"):
+            response.headers[name] = value
+    return response
+
+
+def _unexpected_error(error: Exception):
+    from flask import current_app
+    from werkzeug.exceptions import InternalServerError
+
+    current_app.logger.exception("unexpected error on %s", request.path)
+    return _http_error(InternalServerError("The server could not render this page."))
+
+
+def warm(app: Flask, workers: bool = True) -> None:
+    """Work out at start what every request would otherwise wait for on first use: the
+    subdivisions and terms of the graph, the search index and (``workers``) the query
+    processes of /sparql, which ``serve`` starts before it listens and tests start on first use."""
+    from . import search, sparql
+
+    with app.app_context():
+        s = site()
+        s.subdivisions, s.terms, s.term_matchers  # noqa: B018 (computed and kept)
+        search.index(app)
+        if workers:
+            pool = sparql.pool()
+            if pool is not None:
+                pool.wait_ready()
+
+
+# -- the command line -------------------------------------------------------------------------
+
+def register_command(subparsers, store_options) -> None:
+    """``aiact-kg serve``: the front end under waitress (or Flask's server with --debug)."""
+    p = subparsers.add_parser("serve", help="serve the front end and the SPARQL endpoint")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    p.add_argument("--threads", type=int, default=8, help="request threads of the server (default 8)")
+    p.add_argument("--sparql-timeout", type=float, default=DEFAULTS["SPARQL_TIMEOUT"], metavar="SECONDS",
+                   help="longest a /sparql query may run (default 10)")
+    p.add_argument("--sparql-limit", type=int, default=DEFAULTS["SPARQL_LIMIT"], metavar="ROWS",
+                   help="most rows or triples in a /sparql answer (default 10000)")
+    p.add_argument("--debug", action="store_true", help="Flask's development server, with reloading")
+    store_options(p)
+    p.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(args) -> int:
+    from ..cli import UsageError, open_store_from
+
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port {args.port}: expected a port number from 1 to 65535")
+    if args.sparql_timeout <= 0:
+        raise UsageError("--sparql-timeout: expected a positive number of seconds")
+    store = open_store_from(args)
+    app = create_app({"STORE": store, "SPARQL_TIMEOUT": args.sparql_timeout, "SPARQL_LIMIT": args.sparql_limit})
+    warm(app, workers=True)
+    if args.debug:
+        app.run(host=args.host, port=args.port, debug=True, use_reloader=False)
+        return 0
+    import waitress
+
+    print(f"aiact-kg: serving {store.description} on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="aiact-kg",
+                   channel_timeout=max(30, int(args.sparql_timeout) + 20))
+    return 0

@@ -1,0 +1,250 @@
+"""Reading the Act: the home page (its structure and key dates) and the page of each article,
+recital, annex, chapter and section, in English, in French or side by side.
+
+An article's page shows its text as printed with its paragraphs and points as anchors, every
+reference and defined term as a link (:mod:`.printed`), what cites it, the recitals that
+explain it, the obligations it creates, the date it applies and its place on EUR-Lex. The
+page of a paragraph or point (``/reg/2024/1689/art_5.par_1.pnt_a``) shows that part with the
+same links. Pages are served at the path of the resource's IRI (see :mod:`.resources`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from ..crossrefs import roman_to_int
+from . import printed
+from .graph import EUR_LEX, Site, site
+
+bp = Blueprint("browse", __name__)
+
+LANG_CHOICES = ("en", "fr", "both")
+KIND_NAMES = {
+    "Article": "Article", "Recital": "Recital", "Annex": "Annex", "Chapter": "Chapter",
+    "Section": "Section", "Paragraph": "Paragraph", "Subparagraph": "Subparagraph",
+    "Point": "Point", "AnnexSection": "Section of an annex", "Citation": "Citation",
+    "Footnote": "Footnote", "Preamble": "Preamble", "EnactingTerms": "Enacting terms",
+    "FinalPart": "Final part",
+}
+
+
+def page_lang() -> str:
+    """The language asked for (``?lang=en|fr|both``, English by default); 400 otherwise."""
+    lang = request.args.get("lang", "en")
+    if lang not in LANG_CHOICES:
+        abort(400, description=f"Unknown language {lang!r}: choose en, fr or both.")
+    return lang
+
+
+def text_lang(lang: str) -> str:
+    """The language of lists and labels on a page: English when the text is side by side."""
+    return "en" if lang == "both" else lang
+
+
+# -- home ---------------------------------------------------------------------------------------
+
+@bp.get("/")
+def home():
+    lang = page_lang()
+    return site().cached(("home", lang), lambda: _render_home(lang))
+
+
+def _render_home(lang: str) -> str:
+    s = site()
+    shown = text_lang(lang)
+    act = s.run("act", lang=shown)
+    dates = s.run("application-dates", lang=shown)
+    return render_template("browse/home.html", lang=lang, shown=shown, act=act[0] if act else {},
+                           dates=application_dates(dates), structure=structure(s, shown),
+                           recitals=s.run("recitals"), eur_lex=EUR_LEX)
+
+
+def application_dates(rows: list[dict]) -> list[dict]:
+    """Rows of ``application-dates`` grouped by date individual: date, label, source, concerns."""
+    out: dict[str, dict] = {}
+    for row in rows:
+        key = row["applicationDate"].value
+        entry = out.setdefault(key, {"iri": key, "date": row["date"].value, "label": None,
+                                     "source": None, "concerns": []})
+        if "label" in row:
+            entry["label"] = row["label"].value
+        if "source" in row:
+            entry["source"] = row["source"].value
+        if "concerns" in row and row["concerns"].value not in entry["concerns"]:
+            entry["concerns"].append(row["concerns"].value)
+    return sorted(out.values(), key=lambda e: (e["date"], e["iri"]))
+
+
+def structure(s: Site, lang: str) -> dict:
+    """Chapters (with their sections and articles) and annexes, from ``structure``."""
+    items: dict[str, dict] = {}
+    children: dict[str, list] = {}
+    for row in s.run("structure", lang=lang):
+        iri = row["item"].value
+        item = items.setdefault(iri, {
+            "iri": iri, "id": iri.rsplit("/", 1)[-1], "kind": row["kind"].value.rsplit("#", 1)[-1],
+            "label": row["label"].value, "title": row["title"].value if "title" in row else "",
+            "order": int(row["order"].value), "children": []})
+        children.setdefault(row["parent"].value, []).append(item)
+    for parent, kids in children.items():
+        kids.sort(key=lambda i: i["order"])
+        if parent in items:
+            items[parent]["children"] = kids
+    chapters = [i for i in items.values() if i["kind"] == "Chapter"]
+    chapters.sort(key=lambda i: i["order"])
+    annexes = sorted((i for i in items.values() if i["kind"] == "Annex"), key=lambda i: i["order"])
+    return {"chapters": chapters, "annexes": annexes, "items": items}
+
+
+# -- subdivision pages ------------------------------------------------------------------------
+
+def render_subdivision(local_id: str, lang: str) -> str:
+    """The HTML page of one subdivision of the Act."""
+    s = site()
+    kind = s.subdivisions[local_id]
+    if kind in ("Chapter", "Section", "EnactingTerms", "Preamble"):
+        return s.cached(("contents", local_id, lang), lambda: _render_contents(s, local_id, kind, lang))
+    return s.cached(("provision", local_id, lang), lambda: _render_provision(s, local_id, kind, lang))
+
+
+def _crumbs(s: Site, local_id: str, lang: str) -> list[dict]:
+    """The subdivision and its containers, outermost first."""
+    rows = s.run("provision", provision=s.iri(local_id), lang=lang)
+    by_iri = {row["ancestor"].value: row for row in rows}
+    chain, iri = [], s.iri(local_id).value
+    while iri in by_iri and len(chain) < 12:
+        row = by_iri[iri]
+        chain.append({"id": row["id"].value, "kind": row["kind"].value.rsplit("#", 1)[-1],
+                      "label": row["label"].value if "label" in row else row["id"].value,
+                      "printed": row["printed"].value if "printed" in row else None,
+                      "title": row["title"].value if "title" in row else None})
+        iri = row["parent"].value
+    return list(reversed(chain))
+
+
+def _neighbours(s: Site, local_id: str) -> tuple[str | None, str | None]:
+    """The previous and next article, annex or recital."""
+    prefix = local_id.split("_", 1)[0] + "_"
+    if "." in local_id or prefix not in ("art_", "anx_", "rct_"):
+        return None, None
+
+    def number(i: str) -> int:
+        value = i.split("_", 1)[1]
+        return roman_to_int(value) if prefix == "anx_" else int(value)
+
+    same = sorted((i for i in s.subdivisions if i.startswith(prefix) and "." not in i), key=number)
+    position = same.index(local_id)
+    before = same[position - 1] if position > 0 else None
+    after = same[position + 1] if position + 1 < len(same) else None
+    return before, after
+
+
+def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
+    shown = text_lang(lang)
+    iri = s.iri(local_id)
+    page = s.page_of(local_id)
+    crumbs = _crumbs(s, local_id, shown)
+    me = crumbs[-1] if crumbs else {"id": local_id, "kind": kind, "label": local_id, "printed": None, "title": None}
+    texts = {}
+    for language in ("en", "fr") if lang == "both" else (lang,):
+        texts[language] = printed.tree(s.run("provision-parts", provision=iri, lang=language), iri.value)
+    if texts.get(shown) is None and lang != "both":
+        abort(404, description=f"{me['label']} has no text in this language.")
+    if lang == "both":
+        rows = printed.side_by_side(s, texts["en"], texts.get("fr"), page)
+        body = None
+    else:
+        rows = None
+        body = printed.Renderer(s, lang, page).body(texts[lang])
+    article = next((c["id"] for c in crumbs if c["kind"] == "Article"), None)
+    cited_by = _cited_by(s, iri, shown)
+    cites = _cites(s, iri, shown, page)
+    recitals = s.run("related-recitals", article=iri, lang=shown) if kind == "Article" else []
+    explains = s.run("explained-articles", recital=iri, lang=shown) if kind == "Recital" else []
+    obligations = s.run("article-obligations", provision=iri, lang=shown) if article else []
+    containers = {c["id"] for c in crumbs}
+    applies = [d for d in application_dates(s.run("application-dates", lang=shown))
+               if any(s.local_id(c) in containers for c in d["concerns"])]
+    footnotes = s.run("footnotes", provision=iri, lang=shown) if kind != "Footnote" else []
+    before, after = _neighbours(s, local_id)
+    return render_template(
+        "browse/provision.html", lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
+        local_id=local_id, page=page, crumbs=crumbs[:-1], body=body, rows=rows, cited_by=cited_by, cites=cites,
+        recitals=recitals, explains=explains, obligations=obligations, applies=applies, footnotes=footnotes,
+        article=article, before=before, after=after, iri=iri.value, site=s,
+        eur_lex=f"{EUR_LEX}#{page}")
+
+
+def _cited_by(s: Site, iri, lang: str) -> list[dict]:
+    """Who cites this subdivision (or a part of it), one entry per citing subdivision."""
+    out: dict[str, dict] = {}
+    for row in s.run("cited-by", provision=iri, lang=lang):
+        source = s.local_id(row["source"].value)
+        if source is None:
+            continue
+        entry = out.setdefault(source, {"id": source, "label": row["sourceLabel"].value,
+                                        "href": s.href(source, lang), "targets": []})
+        target = row["targetLabel"].value
+        if target not in entry["targets"]:
+            entry["targets"].append(target)
+    return sorted(out.values(), key=lambda e: _order_key(e["id"]))
+
+
+def _cites(s: Site, iri, lang: str, page: str) -> list[dict]:
+    """What this subdivision (or a part of it) cites: provisions of the Act, then other acts."""
+    out: dict[str, dict] = {}
+    for row in s.run("cites", provision=iri):
+        target = row["target"].value
+        local = s.local_id(target)
+        if local:
+            out.setdefault(local, {"id": local, "label": s.label(local, lang), "href": s.href(local, lang, page),
+                                   "external": False})
+        elif target.startswith("http://data.europa.eu/eli/"):
+            name = target.removeprefix("http://data.europa.eu/eli/").removesuffix("/oj")
+            out.setdefault(target, {"id": target, "label": _act_name(name), "href": target, "external": True})
+    return sorted(out.values(), key=lambda e: (e["external"], _order_key(e["id"])))
+
+
+_ACT_TYPES = {"reg": "Regulation", "dir": "Directive", "dec": "Decision", "dec_framw": "Framework Decision",
+              "reg_impl": "Implementing Regulation", "reg_del": "Delegated Regulation"}
+
+
+def _act_name(eli_path: str) -> str:
+    kind, _, rest = eli_path.partition("/")
+    return f"{_ACT_TYPES.get(kind, kind)} {rest}"
+
+
+def _order_key(local_id: str):
+    """Sort local ids as the Act prints them: recitals, articles, annexes, by number."""
+    rank = {"rct": 0, "cit": 0, "cpt": 1, "art": 2, "anx": 3, "ftn": 4}
+    key = []
+    for step in local_id.split("."):
+        kind, _, value = step.partition("_")
+        if value.isdigit():
+            number = int(value)
+        elif kind in ("anx", "cpt") and value and all(c in "IVXLC" for c in value):
+            number = roman_to_int(value)
+        else:
+            number = 0
+        key.append((rank.get(kind, 5), number, value))
+    return key
+
+
+def _render_contents(s: Site, local_id: str, kind: str, lang: str) -> str:
+    """Chapter, section, enacting terms and preamble: what they contain, and what cites them."""
+    shown = text_lang(lang)
+    iri = s.iri(local_id)
+    crumbs = _crumbs(s, local_id, shown)
+    me = crumbs[-1] if crumbs else {"id": local_id, "kind": kind, "label": local_id, "printed": None, "title": None}
+    tree = structure(s, shown)
+    if kind == "EnactingTerms":
+        contents = tree["chapters"]
+    elif kind == "Preamble":
+        contents = []
+    else:
+        contents = tree["items"].get(iri.value, {}).get("children", [])
+    return render_template(
+        "browse/contents.html", lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
+        local_id=local_id, crumbs=crumbs[:-1], contents=contents, cited_by=_cited_by(s, iri, shown),
+        recitals=s.run("recitals") if kind == "Preamble" else [], iri=iri.value, site=s,
+        eur_lex=f"{EUR_LEX}#{local_id}")

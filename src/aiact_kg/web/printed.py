@@ -1,0 +1,216 @@
+"""The text as printed, as HTML: a subdivision and its parts, in the order of the Official
+Journal, every cross-reference a link to the exact paragraph or point, every defined term a
+link to its definition.
+
+The parts come from the named query ``provision-parts`` (text, parts by ``aiact:order``,
+closing text). Cross-references are found in each printed line by
+:func:`aiact_kg.crossrefs.find_citations`, which gives their exact character spans; the
+targets are resolved to subdivisions that exist as the graph's ``eli:cites`` are. Defined
+terms are Article 3's ``skos:prefLabel`` (see :class:`graph.TermMatcher`). Every piece of text
+is HTML-escaped; only the markup written here is not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from .. import crossrefs
+from .graph import Site
+
+#: Kinds printed with a heading (label, then title) rather than a label run into the text.
+HEADED = frozenset({"Chapter", "Section", "Article", "Annex", "AnnexSection"})
+
+
+@dataclass
+class Part:
+    iri: str
+    id: str
+    kind: str
+    order: int = 0
+    label: str | None = None
+    title: str | None = None
+    text: list[str] = field(default_factory=list)
+    closing: list[str] = field(default_factory=list)
+    children: list["Part"] = field(default_factory=list)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def tree(rows: list[dict], root_iri: str) -> Part | None:
+    """The subdivision ``root_iri`` with its parts, from the rows of ``provision-parts``."""
+    parts: dict[str, Part] = {}
+    parents: dict[str, str] = {}
+    for row in rows:
+        iri = row["part"].value
+        kind = row["kind"].value.rsplit("#", 1)[-1]
+        part = parts.get(iri)
+        if part is None:
+            part = parts[iri] = Part(iri, row["id"].value, kind)
+        if "order" in row:
+            part.order = int(row["order"].value)
+        if "label" in row:
+            part.label = row["label"].value
+        if "title" in row:
+            part.title = row["title"].value
+        if "text" in row:
+            part.text = row["text"].value.split("\n")
+        if "closing" in row:
+            part.closing = row["closing"].value.split("\n")
+        if "parent" in row:
+            parents[iri] = row["parent"].value
+    for iri, parent in parents.items():
+        if parent in parts and iri != root_iri:
+            parts[parent].children.append(parts[iri])
+    for part in parts.values():
+        part.children.sort(key=lambda p: p.order)
+    return parts.get(root_iri)
+
+
+class Renderer:
+    """Writes one language's HTML for the parts of one page."""
+
+    def __init__(self, site: Site, lang: str, page: str, anchors: bool = True, link_lang: str | None = None):
+        self.site = site
+        self.lang = lang
+        self.page = page
+        self.anchors = anchors
+        self.link_lang = link_lang or lang
+        self.terms = site.term_matchers[lang]
+
+    # -- lines ---------------------------------------------------------------------------------
+    def line(self, text: str, context: str) -> Markup:
+        """One printed line with its references and defined terms as links."""
+        spans: list[tuple[int, int, Markup]] = []
+        for citation in crossrefs.find_citations(text, self.lang, context):
+            link = self._reference(citation)
+            if link is not None:
+                spans.append((citation.start, citation.end, link))
+        taken = [(s, e) for s, e, _ in spans]
+        linked = set()
+        for start, end, term in self.terms.find(text):
+            if term.source == context or term.slug in linked or any(s < end and start < e for s, e in taken):
+                continue
+            linked.add(term.slug)  # the first mention in a line is linked, not every one
+            taken.append((start, end))
+            definition = term.definition.get(self.lang) or term.definition.get("en", "")
+            spans.append((start, end, Markup('<a class="term" href="/definitions#{}" title="{}">{}</a>').format(
+                term.slug, definition, text[start:end])))
+        spans.sort(key=lambda s: s[0])
+        out, position = [], 0
+        for start, end, markup in spans:
+            out.append(escape(text[position:start]))
+            out.append(markup)
+            position = end
+        out.append(escape(text[position:]))
+        return Markup("").join(out)
+
+    def _reference(self, citation) -> Markup | None:
+        targets = [t for t in (self.site.resolve(t) for t in citation.targets) if t]
+        targets = list(dict.fromkeys(targets))
+        if not targets:
+            return None
+        first = targets[0]
+        if first.startswith("http"):
+            return Markup('<a class="ref ext" rel="external" href="{}" title="{}">{}</a>').format(
+                first, " ; ".join(targets), citation.text)
+        titles = "; ".join(self.site.label(t, self.lang) for t in targets)
+        return Markup('<a class="ref" href="{}" title="{}">{}</a>').format(
+            self.site.href(first, self.link_lang, self.page), titles, citation.text)
+
+    # -- parts ---------------------------------------------------------------------------------
+    def _id(self, part: Part) -> Markup:
+        return Markup(' id="{}"').format(part.id) if self.anchors else Markup("")
+
+    def _number(self, part: Part, label: str | None = None) -> Markup:
+        label = label if label is not None else part.label
+        if not label:
+            return Markup("")
+        if self.anchors:
+            return Markup('<a class="num" href="#{}">{}</a> ').format(part.id, label)
+        return Markup('<span class="num">{}</span> ').format(label)
+
+    def _lines(self, lines: list[str], context: str, first_prefix: Markup | None = None) -> Markup:
+        out = []
+        for index, text in enumerate(lines):
+            prefix = first_prefix if index == 0 and first_prefix else Markup("")
+            out.append(Markup("<p>{}{}</p>").format(prefix, self.line(text, context)))
+        return Markup("").join(out)
+
+    def _children(self, part: Part, skip_first: bool = False) -> Markup:
+        out: list[Markup] = []
+        points: list[Markup] = []
+        children = part.children[1:] if skip_first else part.children
+        for child in children:
+            if child.kind == "Point":
+                points.append(self.part(child))
+                continue
+            if points:
+                out.append(Markup('<ol class="points">{}</ol>').format(Markup("").join(points)))
+                points = []
+            out.append(self.part(child))
+        if points:
+            out.append(Markup('<ol class="points">{}</ol>').format(Markup("").join(points)))
+        return Markup("").join(out)
+
+    def body(self, part: Part) -> Markup:
+        """A page's subdivision without its own heading: its text, parts and closing text."""
+        if part.kind in HEADED:
+            return self._lines(part.text, part.id) + self._children(part) + self._lines(part.closing, part.id)
+        return self._runin(part, heading=False, label_prefix=self._number(part))
+
+    def part(self, part: Part, label_prefix: Markup | None = None) -> Markup:
+        if part.kind in HEADED:
+            heading = Markup('<h2 class="heading">{}{}</h2>').format(
+                self._number(part), Markup('<span class="title">{}</span>').format(part.title) if part.title else "")
+            body = self._lines(part.text, part.id) + self._children(part) + self._lines(part.closing, part.id)
+            return Markup('<section class="{}"{}>{}{}</section>').format(part.kind.lower(), self._id(part), heading, body)
+        return self._runin(part, heading=True, label_prefix=label_prefix)
+
+    def _runin(self, part: Part, heading: bool, label_prefix: Markup | None = None) -> Markup:
+        number = (label_prefix or Markup("")) + (self._number(part) if heading else Markup(""))
+        skip_first = False
+        if part.text:
+            lines = self._lines(part.text, part.id, number if number else None)
+        elif part.title:  # a headed point of an annex: "3. Quality management system"
+            lines = Markup('<p class="point-title">{}<strong>{}</strong></p>').format(number, part.title)
+        elif part.children and part.children[0].kind == "Subparagraph" and number:
+            lines = self.part(part.children[0], label_prefix=number)
+            skip_first = True
+        elif number:
+            lines = Markup("<p>{}</p>").format(number)
+        else:
+            lines = Markup("")
+        body = lines + self._children(part, skip_first) + self._lines(part.closing, part.id)
+        if not heading:
+            return body
+        element = "li" if part.kind == "Point" else "div"
+        return Markup('<{} class="{}"{}>{}</{}>').format(
+            Markup(element), part.kind.lower(), self._id(part), body, Markup(element))
+
+
+def side_by_side(site: Site, english: Part, french: Part | None, page: str, link_lang: str = "both") -> list[tuple[Markup, Markup]]:
+    """Rows of (English, French) HTML, one per part of the page's subdivision, so the two
+    languages stay aligned paragraph by paragraph. Anchors are on the English side."""
+    en = Renderer(site, "en", page, anchors=True, link_lang=link_lang)
+    fr = Renderer(site, "fr", page, anchors=False, link_lang=link_lang)
+    if french is None:
+        return [(en.body(english), Markup(""))]
+    rows: list[tuple[Markup, Markup]] = []
+    if english.text or french.text:
+        rows.append((en._lines(english.text, english.id), fr._lines(french.text, french.id)))
+    french_children = {c.id: c for c in french.children}
+    for child in english.children:
+        other = french_children.get(child.id)
+        rows.append((en._children(_only(english, child)), fr._children(_only(french, other)) if other else Markup("")))
+    if english.closing or french.closing:
+        rows.append((en._lines(english.closing, english.id), fr._lines(french.closing, french.id)))
+    return rows
+
+
+def _only(parent: Part, child: Part) -> Part:
+    return Part(parent.iri, parent.id, parent.kind, children=[child])

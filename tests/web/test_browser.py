@@ -1,0 +1,162 @@
+"""The front end in a real browser: headless Chromium (Debian's ``chromium`` and
+``chromium-driver``, installed by .ci/system-packages.sh) driven by Selenium against the
+application under waitress. A reader opens an article, follows a cross-reference, runs a query
+in the editor and validates a description; screenshots of the main pages are kept in
+``test-artifacts/``."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from aiact_kg import paths
+from aiact_kg.web import validation_available
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    assert Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists(), (
+        "Chromium and chromedriver are needed: run .ci/system-packages.sh (Debian packages chromium, chromium-driver)")
+    profile = tempfile.mkdtemp(prefix="aiact-kg-chromium-")
+    options = Options()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                     f"--user-data-dir={profile}", "--window-size=1280,1000"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.set_page_load_timeout(30)
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait_for(browser, condition, seconds=15):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, seconds).until(condition)
+
+
+def visit(browser, url: str) -> None:
+    """Open a page with the console log cleared, so errors are this page's."""
+    browser.get_log("browser")
+    browser.get(url)
+
+
+def console_errors(browser) -> list[str]:
+    """Errors the page reported: a script that failed, a resource refused by the policy."""
+    return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_reader_opens_an_article_and_follows_a_cross_reference(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    visit(browser, f"{live_server}/reg/2024/1689/art_6")
+    assert browser.find_element(By.TAG_NAME, "h1").text.replace("\xa0", " ") == "Article 6"
+    browser.save_screenshot(str(ARTIFACTS / "article-6.png"))
+    link = browser.find_element(By.CSS_SELECTOR, '#art_6\\.par_2 a.ref[href="/reg/2024/1689/anx_III"]')
+    link.click()
+    wait_for(browser, lambda b: b.current_url.endswith("/reg/2024/1689/anx_III"))
+    assert "ANNEX III" in browser.find_element(By.TAG_NAME, "h1").text.replace("\xa0", " ")
+    browser.save_screenshot(str(ARTIFACTS / "annex-iii.png"))
+    assert console_errors(browser) == []
+
+
+def test_reference_to_a_paragraph_lands_on_its_anchor(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    visit(browser, f"{live_server}/reg/2024/1689/art_27")
+    browser.find_element(By.CSS_SELECTOR, 'a.ref[href="/reg/2024/1689/art_6#art_6.par_2"]').click()
+    wait_for(browser, lambda b: b.current_url.endswith("/reg/2024/1689/art_6#art_6.par_2"))
+    target = browser.execute_script("return document.querySelector(':target').id")
+    assert target == "art_6.par_2"
+
+
+def test_hovering_a_defined_term_shows_its_definition(browser, live_server):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    visit(browser, f"{live_server}/reg/2024/1689/art_26")
+    term = browser.find_element(By.CSS_SELECTOR, 'a.term[href="/definitions#deployer"]')
+    ActionChains(browser).move_to_element(term).perform()
+    tip = wait_for(browser, lambda b: b.find_element(By.CSS_SELECTOR, ".term-tip"))
+    assert "natural or legal person" in tip.text.replace("\xa0", " ")
+    browser.save_screenshot(str(ARTIFACTS / "article-26-term.png"))
+
+
+def test_researcher_runs_a_query_in_the_editor(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    visit(browser, f"{live_server}/sparql")
+    assert browser.find_elements(By.CSS_SELECTOR, "#editor.highlighted pre .tok-kw"), "syntax highlighting"
+    browser.find_element(By.CSS_SELECTOR, '[data-example="definitions"]').click()
+    area = browser.find_element(By.ID, "query")
+    assert "skos:prefLabel" in area.get_attribute("value")
+    area.clear()
+    area.send_keys("PREFIX aiact: <https://w3id.org/aiact-kg/ontology#>\n"
+                   "SELECT ?article WHERE { ?article a aiact:Article } ORDER BY ?article LIMIT 7")
+    browser.find_element(By.ID, "run").click()
+    rows = wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#results table tbody tr"))
+    assert len(rows) == 7
+    assert rows[0].find_element(By.TAG_NAME, "a").get_attribute("href").startswith(f"{live_server}/reg/2024/1689/art_")
+    browser.save_screenshot(str(ARTIFACTS / "sparql-editor.png"))
+    assert console_errors(browser) == []
+
+
+def test_researcher_validates_an_example_description(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    visit(browser, f"{live_server}/validate")
+    if not validation_available():
+        # no validation module: the page does not exist and the menu does not offer it
+        assert "404" in browser.find_element(By.TAG_NAME, "h1").text
+        visit(browser, live_server)
+        assert not browser.find_elements(By.CSS_SELECTOR, 'nav a[href="/validate"]')
+        return
+    examples = sorted(paths.EXAMPLES.glob("*.ttl"))
+    assert examples, "examples/ holds the descriptions to validate"
+    browser.find_element(By.ID, "file").send_keys(str(examples[0]))
+    browser.find_element(By.ID, "validate-run").click()
+    verdict = wait_for(browser, lambda b: b.find_element(By.CSS_SELECTOR, "#report .verdict"))
+    assert verdict.text
+    browser.save_screenshot(str(ARTIFACTS / "validate-report.png"))
+
+
+@pytest.mark.parametrize("name, path", [
+    ("home", "/"), ("article-5", "/reg/2024/1689/art_5"), ("article-6-side-by-side", "/reg/2024/1689/art_6?lang=both"),
+    ("recital-53", "/reg/2024/1689/rct_53"), ("definitions", "/definitions"), ("obligations", "/obligations"),
+    ("timeline", "/timeline?date=2026-08-02"), ("search-deployeur", "/search?q=deployeur"), ("ontology", "/ontology"),
+])
+def test_screenshots_of_the_main_pages(browser, live_server, name, path):
+    from selenium.webdriver.common.by import By
+
+    visit(browser, f"{live_server}{path}")
+    assert browser.find_element(By.TAG_NAME, "h1").text
+    browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    assert console_errors(browser) == []
+
+
+def test_pages_work_without_javascript(live_server):
+    """Browsing needs no script: links, search and the editor's form are plain HTML."""
+    import urllib.parse
+    import urllib.request
+
+    with urllib.request.urlopen(f"{live_server}/search?" + urllib.parse.urlencode({"q": "Article 6(2)"})) as response:
+        assert response.url.endswith("/reg/2024/1689/art_6#art_6.par_2") or "/reg/2024/1689/art_6" in response.url
+    request = urllib.request.Request(f"{live_server}/sparql", data=urllib.parse.urlencode(
+        {"query": "ASK { ?s ?p ?o }", "format": ""}).encode(), headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request) as response:
+        assert b'<p class="boolean">true</p>' in response.read()

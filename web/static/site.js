@@ -1,0 +1,52 @@
+// Term tooltips: the definition of a defined term shown on hover or keyboard focus.
+// Progressive enhancement only: without this script each term link keeps its title.
+(function () {
+  "use strict";
+  var tip = null;
+  function hide() {
+    if (tip) { tip.remove(); tip = null; }
+  }
+  function show(link) {
+    hide();
+    var text = link.getAttribute("data-definition");
+    if (!text) { return; }
+    tip = document.createElement("div");
+    tip.className = "term-tip";
+    tip.setAttribute("role", "tooltip");
+    tip.id = "term-tip";
+    var name = document.createElement("strong");
+    name.textContent = link.textContent;
+    var body = document.createElement("span");
+    body.textContent = text;
+    tip.appendChild(name);
+    tip.appendChild(body);
+    document.body.appendChild(tip);
+    var box = link.getBoundingClientRect();
+    var left = Math.min(window.scrollX + box.left, window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 8);
+    tip.style.left = Math.max(8, left) + "px";
+    tip.style.top = (window.scrollY + box.bottom + 6) + "px";
+    link.setAttribute("aria-describedby", "term-tip");
+  }
+  function prepare(link) {
+    if (link.hasAttribute("title")) {
+      link.setAttribute("data-definition", link.getAttribute("title"));
+      link.removeAttribute("title");
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var links = document.querySelectorAll("a.term");
+    for (var i = 0; i < links.length; i++) { prepare(links[i]); }
+    document.addEventListener("mouseover", function (event) {
+      var link = event.target.closest ? event.target.closest("a.term") : null;
+      if (link) { show(link); }
+    });
+    document.addEventListener("mouseout", function (event) {
+      if (event.target.closest && event.target.closest("a.term")) { hide(); }
+    });
+    document.addEventListener("focusin", function (event) {
+      if (event.target.matches && event.target.matches("a.term")) { show(event.target); }
+    });
+    document.addEventListener("focusout", hide);
+    document.addEventListener("keydown", function (event) { if (event.key === "Escape") { hide(); } });
+  });
+})();
