@@ -16,16 +16,6 @@ _CACHE = tempfile.mkdtemp(prefix="aiact-kg-test-cache-")
 os.environ["AIACT_KG_CACHE"] = _CACHE
 os.environ.pop("AIACT_KG_BASE", None)
 
-ACT = "https://w3id.org/aiact-kg/reg/2024/1689"
-
-
-def provision(local_id: str):
-    """The IRI of a provision of the Act, as a store binding."""
-    from pyoxigraph import NamedNode
-
-    return NamedNode(f"{ACT}/{local_id}")
-
-
 @pytest.fixture(scope="session")
 def parsed():
     from aiact_kg import corpus

@@ -19,7 +19,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from aiact_kg import queries
 from aiact_kg.store import QueryError, _substitutions, with_values
 
-from conftest import provision
+from iris import provision
 
 pytest_plugins = ["servers"]
 

@@ -22,7 +22,7 @@ from aiact_kg.cli import main
 from aiact_kg.remote import RemoteStore, default_graph
 from aiact_kg.store import QueryError, StoreError
 
-from conftest import provision
+from iris import provision
 
 pytest_plugins = ["servers"]
 

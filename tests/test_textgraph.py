@@ -9,7 +9,8 @@ import pytest
 from pyoxigraph import Literal, NamedNode
 
 from aiact_kg import queries
-from conftest import ACT, provision
+from aiact_kg.store import QueryShape
+from iris import ACT, provision
 
 DATA = Path(__file__).parent / "data"
 
@@ -130,7 +131,14 @@ def test_definitions_have_french_terms(store):
 def test_every_named_query_parses_and_runs(store):
     for query in queries.all_queries():
         bindings = {name: Literal("en") if name == "lang" else provision("art_5") for name in query.bindings}
-        store.select(query.text, bindings)
+        form = QueryShape(query.text).form
+        if form == "CONSTRUCT":
+            store.construct(query.text, bindings)
+        elif form == "ASK":
+            store.ask(query.text, bindings)
+        else:
+            assert form == "SELECT", f"{query.name}: not a query form the store runs ({form})"
+            store.select(query.text, bindings)
 
 
 @pytest.mark.parametrize("name", queries.names("checks"))

@@ -206,3 +206,37 @@ def test_every_reference_of_the_act_links_to_an_anchor_that_exists(client, app):
         if target not in anchors or (anchor and anchor not in anchors[target]):
             broken.append((page, href))
     assert broken == []
+
+
+def _applies(client, local_id: str) -> str:
+    page = text_of(client.get(f"/reg/2024/1689/{local_id}"))
+    return page[page.index('id="applies-h"'):page.index('id="obligations-h"')]
+
+
+def test_article_5_applies_from_2_february_2025_under_article_113_point_a(client):
+    section = _applies(client, "art_5")
+    assert '<time datetime="2025-02-02">' in section and "2026-08-02" not in section
+    assert 'href="/reg/2024/1689/art_113#art_113.pnt_a"' in section
+
+
+def test_article_53_applies_from_2_august_2025_with_chapter_v(client):
+    section = _applies(client, "art_53")
+    assert '<time datetime="2025-08-02">' in section and "2026-08-02" not in section
+
+
+def test_article_101_is_excepted_from_point_b_and_applies_from_the_general_date(client):
+    assert '<time datetime="2025-08-02">' in _applies(client, "art_99")
+    section = _applies(client, "art_101")
+    assert '<time datetime="2026-08-02">' in section and "2025-08-02" not in section
+
+
+def test_article_6_shows_the_later_date_of_its_first_paragraph(client):
+    section = _applies(client, "art_6")
+    assert '<time datetime="2026-08-02">' in section and '<time datetime="2027-08-02">' in section
+    paragraph = _applies(client, "art_6.par_1")
+    assert '<time datetime="2027-08-02">' in paragraph and "2026-08-02" not in paragraph
+
+
+def test_article_26_applies_from_the_general_date(client):
+    section = _applies(client, "art_26")
+    assert '<time datetime="2026-08-02">' in section and "2025-" not in section

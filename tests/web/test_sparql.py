@@ -12,7 +12,6 @@ import xml.dom.minidom
 import pyoxigraph
 import pytest
 
-from conftest import TEST_TIMEOUT
 
 TITLES = "PREFIX eli: <http://data.europa.eu/eli/ontology#> SELECT ?p ?t WHERE { ?p eli:title ?t } ORDER BY ?p ?t LIMIT 5"
 COUNT_ARTICLES = ("PREFIX aiact: <https://w3id.org/aiact-kg/ontology#> "
@@ -126,13 +125,13 @@ def test_two_query_parameters_are_a_bad_request(client):
     assert client.get("/sparql?query=ASK{}&query=ASK{}").status_code == 400
 
 
-def test_slow_query_times_out_and_the_server_keeps_answering(client):
+def test_slow_query_times_out_and_the_server_keeps_answering(app, client):
     start = time.monotonic()
     response = client.get("/sparql", query_string={"query": SLOW}, headers={"Accept": JSON})
     elapsed = time.monotonic() - start
     assert response.status_code == 503
     assert "stopped" in response.get_data(as_text=True)
-    assert elapsed < TEST_TIMEOUT + 2
+    assert elapsed < app.config["SPARQL_TIMEOUT"] + 2
     # the worker was replaced: the next query is answered
     response = client.get("/sparql", query_string={"query": COUNT_ARTICLES}, headers={"Accept": JSON})
     assert response.status_code == 200 and count_of(response) == 113

@@ -60,19 +60,41 @@ def _render_home(lang: str) -> str:
 
 
 def application_dates(rows: list[dict]) -> list[dict]:
-    """Rows of ``application-dates`` grouped by date individual: date, label, source, concerns."""
+    """Rows of ``application-dates`` grouped by date individual: date, label, source, the
+    parts it concerns and the parts its rule leaves out."""
     out: dict[str, dict] = {}
     for row in rows:
         key = row["applicationDate"].value
         entry = out.setdefault(key, {"iri": key, "date": row["date"].value, "label": None,
-                                     "source": None, "concerns": []})
+                                     "source": None, "concerns": [], "except": []})
         if "label" in row:
             entry["label"] = row["label"].value
         if "source" in row:
             entry["source"] = row["source"].value
-        if "concerns" in row and row["concerns"].value not in entry["concerns"]:
-            entry["concerns"].append(row["concerns"].value)
+        for name in ("concerns", "except"):
+            if name in row and row[name].value not in entry[name]:
+                entry[name].append(row[name].value)
     return sorted(out.values(), key=lambda e: (e["date"], e["iri"]))
+
+
+def dates_applying(s: Site, dates: list[dict], local_id: str, containers: set[str]) -> list[dict]:
+    """The application dates of one provision, as Article 113 sets them: a rule that concerns
+    the provision or a part around it (and does not leave it out), and a rule that concerns
+    one of its parts (Article 6(1) inside Article 6); the general date of application for what
+    no specific rule concerns."""
+    specific, within, general = [], [], []
+    for d in dates:
+        concerned = [s.local_id(c) for c in d["concerns"]]
+        excepted = {s.local_id(e) for e in d["except"]}
+        if any(not c for c in concerned):  # the act as a whole
+            general.append(d)
+        elif any(c in containers for c in concerned if c) and not excepted & containers:
+            specific.append(d)
+        elif any(c.startswith(local_id + ".") for c in concerned if c):
+            within.append(d)
+    if specific:
+        return specific
+    return sorted(general + within, key=lambda e: (e["date"], e["iri"]))
 
 
 def structure(s: Site, lang: str) -> dict:
@@ -163,8 +185,7 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     explains = s.run("explained-articles", recital=iri, lang=shown) if kind == "Recital" else []
     obligations = s.run("article-obligations", provision=iri, lang=shown) if article else []
     containers = {c["id"] for c in crumbs}
-    applies = [d for d in application_dates(s.run("application-dates", lang=shown))
-               if any(s.local_id(c) in containers for c in d["concerns"])]
+    applies = dates_applying(s, application_dates(s.run("application-dates", lang=shown)), local_id, containers)
     footnotes = s.run("footnotes", provision=iri, lang=shown) if kind != "Footnote" else []
     before, after = _neighbours(s, local_id)
     return render_template(
