@@ -59,24 +59,11 @@ def ratios(hits: list, misses: list, wrong: list) -> tuple[float, float]:
 
 def act_blocks() -> list[tuple[str, str, str | None]]:
     """Every text line of the Act with the local id it belongs to, in English and French."""
-    from aiact_kg import formex, paths
+    from aiact_kg import corpus
 
-    english, _ = formex.parse(paths.CORPUS / "en" / "formex")
-    blocks = [("en", line, node.local_id) for node in english.walk() for line in node.text + node.closing]
-    try:
-        from aiact_kg import corpus
-
-        french = corpus.parse_french()
-        blocks += [("fr", line, node.local_id) for node in french.walk() for line in node.text + node.closing]
-    except ImportError:  # no French parser yet: every paragraph of the EUR-Lex page
-        from lxml import html
-
-        page = html.parse(str(paths.CORPUS / "fr" / "html" / "L_202401689FR.000101.fmx.xml.html"))
-        for p in page.iter("p"):
-            text = " ".join(p.text_content().split())
-            if text:
-                blocks.append(("fr", text, None))
-    return blocks
+    english, french, _ = corpus.load()
+    return [(lang, line, node.local_id) for lang, act in (("en", english), ("fr", french))
+            for node in act.walk() for line in node.text + node.closing]
 
 
 def main() -> int:
