@@ -80,3 +80,28 @@ class AIACT(DefinedNamespace):
     linkedRecital: URIRef
     linkScore: URIRef
     linkMethod: URIRef
+    # validation of a described system (validation.py)
+    AISystem: URIRef
+    GeneralPurposeAIModel: URIRef
+    Operator: URIRef
+    Provider: URIRef
+    Deployer: URIRef
+    Importer: URIRef
+    Distributor: URIRef
+    AuthorisedRepresentative: URIRef
+    hasProvider: URIRef
+    hasDeployer: URIRef
+    hasImporter: URIRef
+    hasDistributor: URIRef
+    hasAuthorisedRepresentative: URIRef
+    rebrandedBy: URIRef
+    substantiallyModifiedBy: URIRef
+    repurposedBy: URIRef
+    usedFor: URIRef
+    usesPractice: URIRef
+    productCoveredBy: URIRef
+    listedIn: URIRef
+    checksObligation: URIRef
+    classifiedUnder: URIRef
+    obligation: URIRef
+    applicableFrom: URIRef

@@ -1,0 +1,788 @@
+"""Validate a description of an AI system against the Act. This module owns pyshacl.
+
+A description (Turtle, JSON-LD, RDF/XML or N-Triples) goes through four steps:
+
+1. **Read** it: the format from the file name or, failing that, from the content; a syntax
+   error names the file, line and column; nothing is ever fetched (no remote JSON-LD context,
+   no external XML entity); files over 5 MB are refused.
+2. **Map** terms of AIRO and the W3C DPV AI Act extension to ours, after the alignments of
+   ``ontology/`` (``owl:equivalentClass``, ``owl:equivalentProperty``, ``skos:exactMatch``…).
+3. **Validate** it with the shapes of ``shapes/`` (SHACL, with the SHACL Advanced Features'
+   rules that derive the classification: the rules add ``rdf:type`` of the artefact classes
+   and ``aiact:classifiedUnder`` links), mixed with the small part of the ontology that the
+   shapes need (class hierarchy and the individuals a description points at), without RDFS
+   or OWL inference.
+4. **Report**: each result of a shape that ``aiact:checksObligation`` an obligation takes the
+   obligation's provisions (``dct:source``) and date (``aiact:applicableFrom``) from the built
+   graph. A finding is a *Violation* when its obligation applies on the validation date, a
+   *Warning* (saying from when) when it applies later; a prohibited practice (Article 5) is
+   always a Violation.
+
+The public entry points are :func:`validate_bytes`, :func:`validate_files` and the
+``aiact-kg validate`` command. Everything that is costly (the built graph, the shapes, the
+ontology extract, the obligations' facts) is loaded once per process by :class:`Engine`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import urllib.parse
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pyoxigraph
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
+
+from . import build, paths, queries
+from .vocab import AIACT, ONTOLOGY_NS
+
+#: Descriptions larger than this are refused before they are parsed.
+MAX_BYTES = 5 * 1024 * 1024
+
+VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
+
+#: RDF formats by file name ending; anything else is recognised from its content.
+FORMATS = {
+    ".ttl": pyoxigraph.RdfFormat.TURTLE,
+    ".turtle": pyoxigraph.RdfFormat.TURTLE,
+    ".n3": pyoxigraph.RdfFormat.TURTLE,
+    ".nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    ".ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
+    ".jsonld": pyoxigraph.RdfFormat.JSON_LD,
+    ".json": pyoxigraph.RdfFormat.JSON_LD,
+    ".rdf": pyoxigraph.RdfFormat.RDF_XML,
+    ".xml": pyoxigraph.RdfFormat.RDF_XML,
+    ".owl": pyoxigraph.RdfFormat.RDF_XML,
+}
+FORMAT_NAMES = {
+    pyoxigraph.RdfFormat.TURTLE: "Turtle",
+    pyoxigraph.RdfFormat.N_TRIPLES: "N-Triples",
+    pyoxigraph.RdfFormat.JSON_LD: "JSON-LD",
+    pyoxigraph.RdfFormat.RDF_XML: "RDF/XML",
+}
+
+#: The roles a description gives an organisation, by the property that names it.
+ROLE_PROPERTIES = {
+    AIACT.hasProvider: AIACT.Provider,
+    AIACT.hasDeployer: AIACT.Deployer,
+    AIACT.hasImporter: AIACT.Importer,
+    AIACT.hasDistributor: AIACT.Distributor,
+    AIACT.hasAuthorisedRepresentative: AIACT.AuthorisedRepresentative,
+}
+#: Article 25(1): the changes that make a distributor, importer, deployer or other third
+#: party a provider (their provisions are the properties' ``dct:source`` in the ontology).
+CHANGE_PROPERTIES = (AIACT.rebrandedBy, AIACT.substantiallyModifiedBy, AIACT.repurposedBy)
+#: What a description can point at that the Act lists at a point (Annex III, Article 5(1),
+#: Annex I): the individual's ``aiact:listedIn`` is the point the classification rests on.
+LISTED_PROPERTIES = (AIACT.usedFor, AIACT.usesPractice, AIACT.productCoveredBy)
+#: The roots of the artefact classes whose instances are classified.
+ARTEFACT_ROOTS = (AIACT.AISystem, AIACT.GeneralPurposeAIModel)
+
+
+class InputError(ValueError):
+    """The description cannot be used: unreadable, too large, or a syntax error (the message
+    names the file and, where the parser knows them, the line and column)."""
+
+    def __init__(self, message: str, filename: str = "", line: int | None = None, column: int | None = None):
+        self.filename, self.line, self.column, self.reason = filename, line, column, message
+        where = filename or "description"
+        if line is not None:
+            where += f":{line}" + (f":{column}" if column is not None else "")
+        super().__init__(f"{where}: {message}")
+
+
+class EngineError(RuntimeError):
+    """The shapes or the graph they need cannot be used (a fault of the project, not of the
+    description); the message says which."""
+
+
+# -- the report ------------------------------------------------------------------------------
+
+@dataclass
+class Finding:
+    """One unmet obligation (or other shape result) of one node of the description."""
+
+    message: str
+    severity: str
+    focus: str
+    path: str | None = None
+    value: str | None = None
+    obligation: str | None = None
+    obligation_label: str | None = None
+    provisions: list[str] = field(default_factory=list)
+    applicable_from: date | None = None
+    shape: str | None = None
+    component: str | None = None
+
+    @property
+    def sources(self) -> list[str]:
+        return self.provisions
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["applicable_from"] = self.applicable_from.isoformat() if self.applicable_from else None
+        return data
+
+
+@dataclass
+class Tier:
+    """A class the rules gave a system or model (``aiact:AnnexIIIHighRiskAISystem``…), with
+    the provisions it rests on."""
+
+    cls: str
+    label: str
+    provisions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Role:
+    """An organisation and the role it has for a system; ``provisions`` says why where the
+    Act moves the role (Article 25)."""
+
+    organisation: str
+    label: str
+    role: str
+    role_label: str
+    provisions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Classification:
+    """What the rules derived for one AI system or model of the description."""
+
+    node: str
+    label: str
+    tiers: list[Tier] = field(default_factory=list)
+    provisions: list[str] = field(default_factory=list)
+    points: list[str] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+
+    @property
+    def minimal(self) -> bool:
+        """No class beyond that of an AI system: no specific obligation of the Act (minimal risk)."""
+        return not self.tiers
+
+
+@dataclass
+class Report:
+    source: str
+    on: date
+    conforms: bool
+    classification: list[Classification] = field(default_factory=list)
+    results: list[Finding] = field(default_factory=list)
+    unknown_terms: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    triples: int = 0
+    labels: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [r for r in self.results if r.severity == VIOLATION]
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.conforms else 1
+
+    @property
+    def text(self) -> str:
+        return render_text(self)
+
+    def as_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "on": self.on.isoformat(),
+            "conforms": self.conforms,
+            "triples": self.triples,
+            "classification": [
+                {"node": c.node, "label": c.label, "minimal": c.minimal,
+                 "tiers": [asdict(t) for t in c.tiers], "provisions": c.provisions, "points": c.points,
+                 "roles": [asdict(r) for r in c.roles]}
+                for c in self.classification
+            ],
+            "results": [r.as_dict() for r in self.results],
+            "unknown_terms": self.unknown_terms,
+            "warnings": self.warnings,
+        }
+
+
+# -- reading a description ---------------------------------------------------------------------
+
+def detect_format(data: bytes, filename: str = "") -> pyoxigraph.RdfFormat:
+    """The RDF format of a description: by the file name's ending, else by its first bytes."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in FORMATS:
+        return FORMATS[suffix]
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:512]
+    if head.startswith((b"{", b"[")):
+        return pyoxigraph.RdfFormat.JSON_LD
+    if head.startswith(b"<?xml") or head.startswith(b"<rdf:RDF") or head.startswith(b"<!DOCTYPE"):
+        return pyoxigraph.RdfFormat.RDF_XML
+    return pyoxigraph.RdfFormat.TURTLE
+
+
+def _base_iri(filename: str) -> str:
+    return "file:///description/" + urllib.parse.quote(Path(filename or "description").name)
+
+
+def parse(data: bytes, filename: str = "") -> rdflib.Graph:
+    """The description as an rdflib graph. Raises :class:`InputError` when it is too large or
+    not valid in its format. The parser never loads anything from the network or the disk:
+    a JSON-LD ``@context`` given by URL and an XML external entity are errors."""
+    if len(data) > MAX_BYTES:
+        raise InputError(f"the file is {len(data) / 1048576:.1f} MB; descriptions over "
+                         f"{MAX_BYTES // 1048576} MB are refused", filename)
+    fmt = detect_format(data, filename)
+    try:
+        quads = pyoxigraph.parse(data, format=fmt, base_iri=_base_iri(filename))
+        graph = rdflib.Graph()
+        add = graph.add
+        for quad in quads:
+            add((_rdflib(quad.subject), _rdflib(quad.predicate), _rdflib(quad.object)))
+    except SyntaxError as exc:
+        raise InputError(_syntax_message(exc, fmt), filename, exc.lineno, exc.offset) from None
+    except (ValueError, OSError) as exc:
+        raise InputError(f"not valid {FORMAT_NAMES[fmt]}: {exc}", filename) from None
+    return graph
+
+
+def _syntax_message(exc: SyntaxError, fmt) -> str:
+    text = str(exc.msg if exc.msg else exc)
+    if "LoadDocumentCallback" in text or "remote context" in text.lower():
+        return ("the JSON-LD @context refers to a remote document, which is never fetched: "
+                "put the context in the file itself")
+    if "ENTITY" in text or "DOCTYPE" in text:
+        return f"not valid {FORMAT_NAMES[fmt]}: {text} (external entities are never resolved)"
+    return f"not valid {FORMAT_NAMES[fmt]}: {text}"
+
+
+def _rdflib(term):
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise InputError(f"unsupported RDF term {term!r}")
+
+
+# -- the engine --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ObligationFacts:
+    """What the built graph says of one normative statement."""
+
+    iri: str
+    label: str | None
+    provisions: tuple[str, ...]
+    applicable_from: date | None
+    prohibition: bool
+
+
+class Engine:
+    """The shapes, the ontology extract and the obligations' facts, loaded once.
+
+    ``store``: the built graph (an :class:`aiact_kg.store.Store`; the embedded store over
+    the build by default). ``shapes``: the folder of shapes files (``shapes/`` by default).
+    """
+
+    def __init__(self, store=None, shapes: Path | None = None, base: str | None = None):
+        if store is None:
+            from .store import EmbeddedStore
+
+            store = EmbeddedStore(base=base)
+        self.store = store
+        self.base = getattr(store, "base", None) or build.configured_base(base)
+        self.shapes_folder = Path(shapes) if shapes else paths.SHAPES
+        self.shapes = self._load_shapes()
+        self.shape_obligations = self._shape_obligations()
+        self.shape_names = self._shape_names()
+        self.ontology = self._load_ontology()
+        self.obligations = self._load_obligations()
+        self.known_terms = self._load_known_terms()
+        self.mapping = self._load_mapping()
+        self.artefact_classes = self._subclasses(ARTEFACT_ROOTS)
+        self.role_classes = set(self._subclasses((AIACT.Operator,))) | set(ROLE_PROPERTIES.values())
+        self._labels: dict[str, str] = {}
+        self._sources: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+
+    # loading
+
+    def _load_shapes(self) -> rdflib.Graph:
+        graph = rdflib.Graph()
+        try:
+            lines = build.curated_triples(self.shapes_folder, self.base)
+        except build.BuildError as exc:
+            raise EngineError(f"the shapes cannot be read: {exc}") from None
+        if lines:
+            graph.parse(data="\n".join(lines), format="nt")
+        return graph
+
+    def _shape_obligations(self) -> dict:
+        """Shape -> the obligation it checks; a property shape inherits its node shape's."""
+        found = {}
+        for shape, obligation in self.shapes.subject_objects(AIACT.checksObligation):
+            found[shape] = obligation
+        for parent, child in self.shapes.subject_objects(SH.property):
+            if child not in found and parent in found:
+                found[child] = found[parent]
+        return found
+
+    def _shape_names(self) -> dict:
+        """Shape -> the IRI that names it: its own, or that of the node shape it belongs to."""
+        names = {}
+        for parent, child in self.shapes.subject_objects(SH.property):
+            if isinstance(parent, URIRef):
+                names[child] = parent
+        return names
+
+    def _triples(self, name: str) -> rdflib.Graph:
+        """The rows ``?s ?p ?o`` of a named query, as a graph."""
+        graph = rdflib.Graph()
+        for row in self.store.run(name):
+            graph.add((_rdflib(row["s"]), _rdflib(row["p"]), _rdflib(row["o"])))
+        return graph
+
+    def _load_ontology(self) -> rdflib.Graph:
+        """The part of the ontology the shapes need: the class hierarchy and the individuals
+        a description points at (use cases, practices, legislation…), without labels."""
+        return self._triples("validation-ontology")
+
+    def _load_obligations(self) -> dict[str, ObligationFacts]:
+        rows = self.store.run("validation-obligations")
+        collected: dict[str, dict] = {}
+        for row in rows:
+            iri = row["obligation"].value
+            entry = collected.setdefault(iri, {"label": None, "sources": [], "from": None, "prohibition": False})
+            if "label" in row:
+                entry["label"] = row["label"].value
+            if "source" in row and row["source"].value not in entry["sources"]:
+                entry["sources"].append(row["source"].value)
+            if "applicableFrom" in row:
+                try:
+                    entry["from"] = date.fromisoformat(row["applicableFrom"].value[:10])
+                except ValueError:
+                    pass
+            if "prohibition" in row and row["prohibition"].value == "true":
+                entry["prohibition"] = True
+        return {iri: ObligationFacts(iri, e["label"], tuple(sorted(e["sources"])), e["from"], e["prohibition"])
+                for iri, e in collected.items()}
+
+    def _load_known_terms(self) -> set[str]:
+        rows = self.store.run("validation-terms", namespace=ONTOLOGY_NS)
+        return {row["term"].value for row in rows}
+
+    def _load_mapping(self) -> dict:
+        """External term -> our term, from the alignments of the ontology (AIRO, DPV…)."""
+        mapping = {}
+        for row in self.store.run("validation-alignments", namespace=ONTOLOGY_NS):
+            mapping[URIRef(row["external"].value)] = URIRef(row["ours"].value)
+        return mapping
+
+    def _subclasses(self, roots: Iterable[URIRef]) -> set[URIRef]:
+        found = set(roots)
+        frontier = list(found)
+        while frontier:
+            current = frontier.pop()
+            for sub in self.ontology.subjects(RDFS.subClassOf, current):
+                if isinstance(sub, URIRef) and sub not in found:
+                    found.add(sub)
+                    frontier.append(sub)
+        return found
+
+    # labels and sources of terms, asked of the built graph once each
+
+    def label(self, iri: str) -> str:
+        if iri not in self._labels:
+            self._describe(iri)
+        return self._labels[iri]
+
+    def sources(self, iri: str) -> list[str]:
+        if iri not in self._sources:
+            self._describe(iri)
+        return self._sources[iri]
+
+    def _describe(self, iri: str) -> None:
+        rows = self.store.run("validation-term", resource=pyoxigraph.NamedNode(iri))
+        label = next((r["label"].value for r in rows if "label" in r), None)
+        self._labels[iri] = label or _local_name(iri)
+        self._sources[iri] = sorted({r["source"].value for r in rows if "source" in r})
+
+    # validating
+
+    def validate(self, data: bytes, filename: str = "description.ttl", on: date | None = None) -> Report:
+        on = on or date.today()
+        graph = parse(data, filename)
+        return self.validate_graph(graph, filename, on)
+
+    def validate_graph(self, graph: rdflib.Graph, source: str, on: date) -> Report:
+        triples = len(graph)
+        unknown = self.unknown_terms(graph)
+        self.map_terms(graph)
+        report = Report(source=source, on=on, conforms=True, unknown_terms=unknown, triples=triples)
+        if unknown:
+            report.warnings.append("Terms of the aiact: namespace that the ontology does not define (misspelt?): "
+                                   + ", ".join(unknown))
+        if triples == 0:
+            report.conforms = False
+            report.results.append(Finding(
+                message="The description is empty: it states nothing about an AI system or model, so nothing "
+                        "can be classified or checked.",
+                severity=VIOLATION, focus=source))
+            return report
+        results_graph = self._run_shapes(graph)
+        report.results = self._findings(results_graph, on)
+        report.classification = self._classification(graph)
+        if not report.classification:
+            report.warnings.append("No AI system or general-purpose AI model found: type the system "
+                                   "aiact:AISystem (or the model aiact:GeneralPurposeAIModel).")
+        report.conforms = not any(r.severity == VIOLATION for r in report.results)
+        report.labels = self._report_labels(report)
+        return report
+
+    def unknown_terms(self, graph: rdflib.Graph) -> list[str]:
+        used = set()
+        for triple in graph:
+            for term in triple:
+                if isinstance(term, URIRef) and str(term).startswith(ONTOLOGY_NS):
+                    used.add(str(term))
+        return sorted(used - self.known_terms)
+
+    def map_terms(self, graph: rdflib.Graph) -> int:
+        """Add, beside each triple using an aligned external term, the same triple in our terms."""
+        if not self.mapping:
+            return 0
+        mapping = self.mapping
+        added = []
+        for s, p, o in graph:
+            s2, p2, o2 = mapping.get(s, s), mapping.get(p, p), mapping.get(o, o)
+            if (s2, p2, o2) != (s, p, o):
+                added.append((s2, p2, o2))
+        for triple in added:
+            graph.add(triple)
+        return len(added)
+
+    def _run_shapes(self, graph: rdflib.Graph) -> rdflib.Graph:
+        import pyshacl
+
+        with self._lock:  # pyshacl's shape objects are not meant to be shared by threads
+            try:
+                # The ontology extract goes into the data graph itself: pyshacl's ont_graph is
+                # mixed in as another graph of a dataset, which SPARQL rules do not see.
+                graph.addN((s, p, o, graph) for s, p, o in self.ontology)
+                _, results, _ = pyshacl.validate(
+                    graph, shacl_graph=self.shapes, advanced=True,
+                    inference="none", inplace=True, allow_warnings=True, allow_infos=True)
+            except Exception as exc:  # a fault of the shapes, reported in one line
+                raise EngineError(f"the shapes could not be applied: {exc}") from None
+        return results
+
+    def _findings(self, results: rdflib.Graph, on: date) -> list[Finding]:
+        findings = []
+        for result in results.subjects(RDF.type, SH.ValidationResult):
+            shape = results.value(result, SH.sourceShape)
+            focus = results.value(result, SH.focusNode)
+            path = results.value(result, SH.resultPath)
+            value = results.value(result, SH.value)
+            message = results.value(result, SH.resultMessage)
+            severity = _local_name(str(results.value(result, SH.resultSeverity) or SH.Violation))
+            obligation = self.shape_obligations.get(shape)
+            finding = Finding(
+                message=str(message) if message is not None else "A constraint of the Act is not met.",
+                severity=severity, focus=_show(focus), path=_show(path) if isinstance(path, URIRef) else None,
+                value=_show(value) if value is not None else None,
+                obligation=str(obligation) if obligation is not None else None,
+                shape=str(shape) if isinstance(shape, URIRef) else _optional(self.shape_names.get(shape)),
+                component=_optional(results.value(result, SH.sourceConstraintComponent)))
+            facts = self.obligations.get(str(obligation)) if obligation is not None else None
+            if facts is not None:
+                finding.obligation_label = facts.label
+                finding.provisions = list(facts.provisions)
+                finding.applicable_from = facts.applicable_from
+                if facts.prohibition or facts.applicable_from is None or facts.applicable_from <= on:
+                    finding.severity = VIOLATION
+                else:
+                    finding.severity = WARNING
+                    finding.message += f" (This obligation applies from {facts.applicable_from.isoformat()}.)"
+            elif obligation is None:
+                finding.provisions = sorted(str(s) for s in self.shapes.objects(shape, DCTERMS.source))
+            findings.append(finding)
+        order = {VIOLATION: 0, WARNING: 1, INFO: 2}
+        findings.sort(key=lambda f: (order.get(f.severity, 3), f.focus, f.obligation or "", f.message))
+        return findings
+
+    def _classification(self, graph: rdflib.Graph) -> list[Classification]:
+        nodes = sorted({s for s, o in graph.subject_objects(RDF.type) if o in self.artefact_classes
+                        and not (s, RDF.type, RDFS.Class) in self.ontology}, key=str)
+        found = []
+        for node in nodes:
+            entry = Classification(node=_show(node), label=_label(graph, node))
+            for cls in sorted(set(graph.objects(node, RDF.type)) & self.artefact_classes, key=str):
+                if cls in ARTEFACT_ROOTS and cls == AIACT.AISystem:
+                    continue
+                entry.tiers.append(Tier(str(cls), self.label(str(cls)), self.sources(str(cls))))
+            entry.provisions = sorted({str(p) for p in graph.objects(node, AIACT.classifiedUnder)})
+            for prop in LISTED_PROPERTIES:
+                for item in graph.objects(node, prop):
+                    entry.points += [str(p) for p in graph.objects(item, AIACT.listedIn)]
+            entry.points = sorted(set(entry.points))
+            entry.roles = self._roles(graph, node)
+            found.append(entry)
+        return found
+
+    def _roles(self, graph: rdflib.Graph, node) -> list[Role]:
+        roles = []
+        changed = {}
+        for prop in CHANGE_PROPERTIES:
+            for org in graph.objects(node, prop):
+                changed.setdefault(org, []).extend(self.sources(str(prop)))
+        for prop, role in ROLE_PROPERTIES.items():
+            for org in graph.objects(node, prop):
+                provisions = sorted(set(changed.get(org, []))) if role == AIACT.Provider else []
+                roles.append(Role(_show(org), _label(graph, org), str(role), self.label(str(role)), provisions))
+        for org, provisions in changed.items():
+            if not any(r.organisation == _show(org) and r.role == str(AIACT.Provider) for r in roles):
+                roles.append(Role(_show(org), _label(graph, org), str(AIACT.Provider), self.label(str(AIACT.Provider)),
+                                  sorted(set(provisions))))
+        return roles
+
+    def _report_labels(self, report: Report) -> dict[str, str]:
+        iris = set()
+        for finding in report.results:
+            iris.update(finding.provisions)
+        for entry in report.classification:
+            iris.update(entry.provisions)
+            iris.update(entry.points)
+            for tier in entry.tiers:
+                iris.update(tier.provisions)
+            for role in entry.roles:
+                iris.update(role.provisions)
+        return {iri: self.label(iri) for iri in sorted(iris)}
+
+
+def _optional(term) -> str | None:
+    return str(term) if term is not None else None
+
+
+def _local_name(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _show(term) -> str:
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _label(graph: rdflib.Graph, node) -> str:
+    for prop in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
+        value = graph.value(node, prop)
+        if value is not None:
+            return str(value)
+    return _local_name(str(node)) if isinstance(node, URIRef) else str(node)
+
+
+# -- the engine of the process ------------------------------------------------------------------
+
+_ENGINE: Engine | None = None
+_ENGINE_LOCK = threading.Lock()
+
+
+def engine() -> Engine:
+    """The engine of this process, made on first use (loads the built graph once)."""
+    global _ENGINE
+    with _ENGINE_LOCK:
+        if _ENGINE is None:
+            _ENGINE = Engine()
+        return _ENGINE
+
+
+def use_engine(new: Engine | None) -> None:
+    """Make ``new`` the engine of this process (``None``: make a fresh one on next use)."""
+    global _ENGINE
+    with _ENGINE_LOCK:
+        _ENGINE = new
+
+
+def validate_bytes(data: bytes, filename: str = "description.ttl", on: date | None = None) -> Report:
+    """Validate one description given as bytes; ``filename`` tells its format (and names it in
+    messages). Raises :class:`InputError` (a ``ValueError``) when it cannot be read."""
+    return engine().validate(data, filename, on or date.today())
+
+
+def read_file(path: Path | str) -> bytes:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"the file is {size / 1048576:.1f} MB; descriptions over "
+                             f"{MAX_BYTES // 1048576} MB are refused", str(path))
+        if not path.is_file():
+            raise InputError("not a file", str(path))
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc})", str(path)) from None
+
+
+def validate_files(paths_: Sequence[Path | str], on: date | None = None) -> list[Report]:
+    """Validate each file; raises :class:`InputError` at the first that cannot be read."""
+    return [validate_bytes(read_file(p), str(p), on) for p in paths_]
+
+
+# -- renderers ---------------------------------------------------------------------------------
+
+def render_text(report: Report) -> str:
+    def cite(iris: Iterable[str]) -> str:
+        return "; ".join(report.labels.get(i) or _local_name(i) for i in iris)
+
+    verdict = "conforms" if report.conforms else "does not conform"
+    lines = [f"{report.source}: {verdict} (the Act as it applies on {report.on.isoformat()}; {report.triples} triples)"]
+    for warning in report.warnings:
+        lines.append(f"  warning: {warning}")
+    for entry in report.classification:
+        lines.append(f"  {entry.label} <{entry.node}>")
+        if entry.minimal:
+            lines.append("    classification: no specific regime of the Act (minimal risk)")
+        for tier in entry.tiers:
+            lines.append(f"    classification: {tier.label}" + (f" — {cite(tier.provisions)}" if tier.provisions else ""))
+        if entry.provisions:
+            lines.append(f"    classified under: {cite(entry.provisions)}")
+        if entry.points:
+            lines.append(f"    listed at: {cite(entry.points)}")
+        for role in entry.roles:
+            lines.append(f"    {role.role_label}: {role.label}" + (f" — {cite(role.provisions)}" if role.provisions else ""))
+    if report.results:
+        lines.append(f"  findings ({len(report.violations)} violations, {len(report.results) - len(report.violations)} warnings):")
+    for finding in report.results:
+        lines.append(f"  - {finding.severity}: {finding.message}")
+        details = [f"focus {finding.focus}"]
+        if finding.obligation:
+            details.append(f"obligation {finding.obligation}")
+        if finding.provisions:
+            details.append(cite(finding.provisions))
+        if finding.applicable_from:
+            details.append(f"applies from {finding.applicable_from.isoformat()}")
+        lines.append("      " + "; ".join(details))
+    return "\n".join(lines)
+
+
+def render_json(reports: Sequence[Report]) -> str:
+    data = [r.as_dict() for r in reports]
+    return json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False)
+
+
+def report_graph(reports: Sequence[Report]) -> rdflib.Graph:
+    """A standard ``sh:ValidationReport`` per description, each result with our links to the
+    obligation (``aiact:obligation``), its provisions (``dct:source``) and date
+    (``aiact:applicableFrom``); the classification as ``rdf:type`` and ``aiact:classifiedUnder``
+    of the described nodes."""
+    graph = rdflib.Graph()
+    graph.bind("sh", SH)
+    graph.bind("aiact", ONTOLOGY_NS)
+    graph.bind("dct", DCTERMS)
+    graph.bind("act", "https://w3id.org/aiact-kg/reg/2024/1689/")
+    graph.bind("obl", "https://w3id.org/aiact-kg/reg/2024/1689/obligation/")
+
+    def node(text: str):
+        return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
+
+    for report in reports:
+        root = BNode()
+        graph.add((root, RDF.type, SH.ValidationReport))
+        graph.add((root, SH.conforms, Literal(report.conforms)))
+        graph.add((root, DCTERMS.date, Literal(report.on)))
+        graph.add((root, RDFS.comment, Literal(f"Validation of {report.source}")))
+        for finding in report.results:
+            result = BNode()
+            graph.add((root, SH.result, result))
+            graph.add((result, RDF.type, SH.ValidationResult))
+            graph.add((result, SH.focusNode, node(finding.focus)))
+            graph.add((result, SH.resultSeverity, SH[finding.severity]))
+            graph.add((result, SH.resultMessage, Literal(finding.message, lang="en")))
+            graph.add((result, SH.sourceShape, URIRef(finding.shape) if finding.shape else BNode()))
+            if finding.component:
+                graph.add((result, SH.sourceConstraintComponent, URIRef(finding.component)))
+            if finding.path:
+                graph.add((result, SH.resultPath, URIRef(finding.path)))
+            if finding.obligation:
+                graph.add((result, AIACT.obligation, URIRef(finding.obligation)))
+            for provision in finding.provisions:
+                graph.add((result, DCTERMS.source, URIRef(provision)))
+            if finding.applicable_from:
+                graph.add((result, AIACT.applicableFrom, Literal(finding.applicable_from)))
+        for entry in report.classification:
+            subject = node(entry.node)
+            for tier in entry.tiers:
+                graph.add((subject, RDF.type, URIRef(tier.cls)))
+            for provision in entry.provisions:
+                graph.add((subject, AIACT.classifiedUnder, URIRef(provision)))
+    return graph
+
+
+def render_turtle(reports: Sequence[Report]) -> str:
+    return report_graph(reports).serialize(format="turtle")
+
+
+RENDERERS = {
+    "text": lambda reports: "\n\n".join(render_text(r) for r in reports),
+    "json": render_json,
+    "ttl": render_turtle,
+}
+
+
+# -- the command -------------------------------------------------------------------------------
+
+def register_command(subparsers, store_options) -> None:
+    p = subparsers.add_parser(
+        "validate", help="validate descriptions of AI systems against the Act (SHACL): classification and findings",
+        description="Classify each described AI system and list the obligations its description does not show as "
+                    "met, each with its provisions and the date it applies from. Exit status: 0 conforms, "
+                    "1 a violation was found, 2 a description cannot be used.")
+    p.add_argument("files", nargs="+", metavar="FILE", help="a description in Turtle, JSON-LD, RDF/XML or N-Triples")
+    p.add_argument("--on", metavar="DATE", help="the date the Act is applied as of (YYYY-MM-DD; default today)")
+    p.add_argument("--format", choices=sorted(RENDERERS), default="text")
+    store_options(p)
+    p.set_defaults(func=cmd_validate)
+
+
+def cmd_validate(args) -> int:
+    from .cli import UsageError
+
+    on = date.today()
+    if args.on:
+        try:
+            on = date.fromisoformat(args.on)
+        except ValueError:
+            raise UsageError(f"--on {args.on!r}: expected a date YYYY-MM-DD") from None
+    if getattr(args, "store", None) or getattr(args, "endpoint", None):
+        from .cli import open_store_from
+
+        use_engine(Engine(store=open_store_from(args), base=args.base))
+    reports, status = [], 0
+    for name in args.files:
+        try:
+            reports.append(validate_bytes(read_file(name), name, on))
+        except InputError as exc:
+            print(f"aiact-kg: error: {exc}", file=sys.stderr)
+            status = 2
+        except EngineError as exc:
+            print(f"aiact-kg: error: {exc}", file=sys.stderr)
+            return 2
+    if reports:
+        out = RENDERERS[args.format](reports)
+        sys.stdout.write(out if out.endswith("\n") else out + "\n")
+        sys.stdout.flush()
+    if status:
+        return status
+    return max(r.exit_code for r in reports) if reports else 2
