@@ -75,9 +75,6 @@ ROLE_PROPERTIES = {
     AIACT.hasDistributor: AIACT.Distributor,
     AIACT.hasAuthorisedRepresentative: AIACT.AuthorisedRepresentative,
 }
-#: Article 25(1): the changes that make a distributor, importer, deployer or other third
-#: party a provider (their provisions are the properties' ``dct:source`` in the ontology).
-CHANGE_PROPERTIES = (AIACT.rebrandedBy, AIACT.substantiallyModifiedBy, AIACT.repurposedBy)
 #: What a description can point at that the Act lists at a point (Annex III, Article 5(1),
 #: Annex I): the individual's ``aiact:listedIn`` is the point the classification rests on.
 LISTED_PROPERTIES = (AIACT.usedFor, AIACT.usesPractice, AIACT.productCoveredBy)
@@ -132,10 +129,10 @@ class Finding:
 
 @dataclass
 class Tier:
-    """A class the rules gave a system or model (``aiact:AnnexIIIHighRiskAISystem``…), with
-    the provisions it rests on."""
+    """A risk tier (``aiact:HighRisk``…) or an artefact class (``aiact:AnnexIIIHighRiskAISystem``…)
+    the rules gave a system or model, with the provisions the ontology cites for it."""
 
-    cls: str
+    iri: str
     label: str
     provisions: list[str] = field(default_factory=list)
 
@@ -159,14 +156,15 @@ class Classification:
     node: str
     label: str
     tiers: list[Tier] = field(default_factory=list)
+    classes: list[Tier] = field(default_factory=list)
     provisions: list[str] = field(default_factory=list)
     points: list[str] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
 
     @property
     def minimal(self) -> bool:
-        """No class beyond that of an AI system: no specific obligation of the Act (minimal risk)."""
-        return not self.tiers
+        """Minimal risk: no tier but the minimal one, and no class beyond that of an AI system."""
+        return all(t.iri == str(AIACT.MinimalRisk) for t in self.tiers) and not self.classes
 
 
 @dataclass
@@ -201,7 +199,8 @@ class Report:
             "triples": self.triples,
             "classification": [
                 {"node": c.node, "label": c.label, "minimal": c.minimal,
-                 "tiers": [asdict(t) for t in c.tiers], "provisions": c.provisions, "points": c.points,
+                 "tiers": [asdict(t) for t in c.tiers], "classes": [asdict(t) for t in c.classes],
+                 "provisions": c.provisions, "points": c.points,
                  "roles": [asdict(r) for r in c.roles]}
                 for c in self.classification
             ],
@@ -523,38 +522,56 @@ class Engine:
         return findings
 
     def _classification(self, graph: rdflib.Graph) -> list[Classification]:
+        """What the rules derived, node by node: risk tiers (``aiact:riskTier``), artefact
+        classes, the provisions the rules cite (``aiact:classifiedUnder``,
+        ``aiact:prohibitedUnder``), the points of the Act the description points at
+        (``aiact:listedIn`` of its use case, practice or product legislation) and the roles."""
         nodes = sorted({s for s, o in graph.subject_objects(RDF.type) if o in self.artefact_classes
-                        and not (s, RDF.type, RDFS.Class) in self.ontology}, key=str)
+                        and (s, RDF.type, OWL.Class) not in self.ontology}, key=str)
         found = []
         for node in nodes:
             entry = Classification(node=_show(node), label=_label(graph, node))
-            for cls in sorted(set(graph.objects(node, RDF.type)) & self.artefact_classes, key=str):
-                if cls in ARTEFACT_ROOTS and cls == AIACT.AISystem:
-                    continue
-                entry.tiers.append(Tier(str(cls), self.label(str(cls)), self.sources(str(cls))))
-            entry.provisions = sorted({str(p) for p in graph.objects(node, AIACT.classifiedUnder)})
-            for prop in LISTED_PROPERTIES:
-                for item in graph.objects(node, prop):
-                    entry.points += [str(p) for p in graph.objects(item, AIACT.listedIn)]
-            entry.points = sorted(set(entry.points))
+            for tier in sorted(set(graph.objects(node, AIACT.riskTier)), key=str):
+                entry.tiers.append(Tier(str(tier), self.label(str(tier)), self.sources(str(tier))))
+            classes = set(graph.objects(node, RDF.type)) & self.artefact_classes
+            for cls in sorted(classes - set(ARTEFACT_ROOTS) - self._superclasses(classes), key=str):
+                entry.classes.append(Tier(str(cls), self.label(str(cls)), self.sources(str(cls))))
+            if AIACT.GeneralPurposeAIModel in classes and not entry.classes:
+                cls = str(AIACT.GeneralPurposeAIModel)
+                entry.classes.append(Tier(cls, self.label(cls), self.sources(cls)))
+            entry.provisions = sorted({str(p) for prop in (AIACT.classifiedUnder, AIACT.prohibitedUnder)
+                                       for p in graph.objects(node, prop)})
+            entry.points = sorted({str(p) for prop in LISTED_PROPERTIES for item in graph.objects(node, prop)
+                                   for p in graph.objects(item, AIACT.listedIn)})
             entry.roles = self._roles(graph, node)
             found.append(entry)
         return found
 
+    def _superclasses(self, classes: set) -> set:
+        """The strict superclasses of some classes (to show only the most specific)."""
+        found: set = set()
+        frontier = list(classes)
+        while frontier:
+            for parent in self.ontology.objects(frontier.pop(), RDFS.subClassOf):
+                if parent not in found:
+                    found.add(parent)
+                    frontier.append(parent)
+        return found
+
     def _roles(self, graph: rdflib.Graph, node) -> list[Role]:
+        """Each organisation the node names, in its most specific role (a public-service
+        deployer, the provider of a general-purpose model…), with the provisions the rules
+        cite for it (Article 25(1) where a deployer, importer or distributor became provider)."""
         roles = []
-        changed = {}
-        for prop in CHANGE_PROPERTIES:
-            for org in graph.objects(node, prop):
-                changed.setdefault(org, []).extend(self.sources(str(prop)))
         for prop, role in ROLE_PROPERTIES.items():
-            for org in graph.objects(node, prop):
-                provisions = sorted(set(changed.get(org, []))) if role == AIACT.Provider else []
-                roles.append(Role(_show(org), _label(graph, org), str(role), self.label(str(role)), provisions))
-        for org, provisions in changed.items():
-            if not any(r.organisation == _show(org) and r.role == str(AIACT.Provider) for r in roles):
-                roles.append(Role(_show(org), _label(graph, org), str(AIACT.Provider), self.label(str(AIACT.Provider)),
-                                  sorted(set(provisions))))
+            allowed = self._subclasses((role,))
+            for org in sorted(set(graph.objects(node, prop)), key=str):
+                typed = set(graph.objects(org, RDF.type)) & allowed
+                specific = sorted(typed - self._superclasses(typed), key=str) or [role]
+                provisions = sorted(str(p) for p in graph.objects(org, AIACT.classifiedUnder))
+                for cls in specific:
+                    roles.append(Role(_show(org), _label(graph, org), str(cls), self.label(str(cls)),
+                                      provisions if role == AIACT.Provider else []))
         return roles
 
     def _report_labels(self, report: Report) -> dict[str, str]:
@@ -564,7 +581,7 @@ class Engine:
         for entry in report.classification:
             iris.update(entry.provisions)
             iris.update(entry.points)
-            for tier in entry.tiers:
+            for tier in entry.tiers + entry.classes:
                 iris.update(tier.provisions)
             for role in entry.roles:
                 iris.update(role.provisions)
@@ -653,9 +670,11 @@ def render_text(report: Report) -> str:
     for entry in report.classification:
         lines.append(f"  {entry.label} <{entry.node}>")
         if entry.minimal:
-            lines.append("    classification: no specific regime of the Act (minimal risk)")
+            lines.append("    no specific regime of the Act: minimal risk (AI literacy, Article 4, still applies)")
         for tier in entry.tiers:
-            lines.append(f"    classification: {tier.label}" + (f" — {cite(tier.provisions)}" if tier.provisions else ""))
+            lines.append(f"    tier: {tier.label}" + (f" — {cite(tier.provisions)}" if tier.provisions else ""))
+        for cls in entry.classes:
+            lines.append(f"    class: {cls.label}" + (f" — {cite(cls.provisions)}" if cls.provisions else ""))
         if entry.provisions:
             lines.append(f"    classified under: {cite(entry.provisions)}")
         if entry.points:
@@ -724,7 +743,9 @@ def report_graph(reports: Sequence[Report]) -> rdflib.Graph:
         for entry in report.classification:
             subject = node(entry.node)
             for tier in entry.tiers:
-                graph.add((subject, RDF.type, URIRef(tier.cls)))
+                graph.add((subject, AIACT.riskTier, URIRef(tier.iri)))
+            for cls in entry.classes:
+                graph.add((subject, RDF.type, URIRef(cls.iri)))
             for provision in entry.provisions:
                 graph.add((subject, AIACT.classifiedUnder, URIRef(provision)))
     return graph

@@ -94,14 +94,14 @@ class AIACT(DefinedNamespace):
     hasImporter: URIRef
     hasDistributor: URIRef
     hasAuthorisedRepresentative: URIRef
-    rebrandedBy: URIRef
-    substantiallyModifiedBy: URIRef
-    repurposedBy: URIRef
     usedFor: URIRef
     usesPractice: URIRef
     productCoveredBy: URIRef
     listedIn: URIRef
     checksObligation: URIRef
     classifiedUnder: URIRef
+    prohibitedUnder: URIRef
+    riskTier: URIRef
+    MinimalRisk: URIRef
     obligation: URIRef
     applicableFrom: URIRef
