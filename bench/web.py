@@ -42,7 +42,9 @@ ARTICLES = [f"/reg/2024/1689/art_{n}" for n in range(1, 114)]
 
 class RdflibStore:
     """The calls of ``aiact_kg.store.Store`` over rdflib's in-memory graph, for comparison:
-    bindings go in as ``initBindings``; answers come back as pyoxigraph terms."""
+    bindings go in as ``initBindings``; answers come back as pyoxigraph terms. rdflib's SPARQL
+    parser is not safe to run in several threads at once, so each query text is parsed once,
+    under a lock, and the parsed query is kept (which is also the fastest way to use rdflib)."""
 
     description = "rdflib in-memory graph"
 
@@ -50,6 +52,8 @@ class RdflibStore:
         import rdflib
 
         self.base = base
+        self._parsed: dict[str, object] = {}
+        self._parse_lock = threading.Lock()
         self.graph = rdflib.Graph()
         for path in files:
             self.graph.parse(str(path), format="nt")
@@ -86,7 +90,16 @@ class RdflibStore:
 
     def _query(self, text, bindings):
         initial = {name: self._to_rdflib(value) for name, value in (bindings or {}).items() if value is not None}
-        return self.graph.query(text, initBindings=initial)
+        return self.graph.query(self._prepared(text), initBindings=initial)
+
+    def _prepared(self, text):
+        from rdflib.plugins.sparql import prepareQuery
+
+        with self._parse_lock:
+            parsed = self._parsed.get(text)
+            if parsed is None:
+                parsed = self._parsed[text] = prepareQuery(text)
+            return parsed
 
     def select(self, text, bindings=None):
         result = self._query(text, bindings)
