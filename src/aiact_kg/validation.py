@@ -239,7 +239,7 @@ def parse(data: bytes, filename: str = "") -> rdflib.Graph:
     fmt = detect_format(data, filename)
     try:
         quads = pyoxigraph.parse(data, format=fmt, base_iri=_base_iri(filename))
-        graph = rdflib.Graph()
+        graph = DescriptionGraph()
         add = graph.add
         for quad in quads:
             add((_rdflib(quad.subject), _rdflib(quad.predicate), _rdflib(quad.object)))
@@ -258,6 +258,31 @@ def _syntax_message(exc: SyntaxError, fmt) -> str:
     if "ENTITY" in text or "DOCTYPE" in text:
         return f"not valid {FORMAT_NAMES[fmt]}: {text} (external entities are never resolved)"
     return f"not valid {FORMAT_NAMES[fmt]}: {text}"
+
+
+class DescriptionGraph(rdflib.Graph):
+    """An rdflib graph whose SPARQL queries are parsed once per process: pyshacl asks the same
+    few dozen queries (SPARQL rules, sh:class checks…) of every description, and parsing
+    them, not answering them, is most of the time a validation takes."""
+
+    _prepared: dict = {}
+    _prepared_lock = threading.Lock()
+
+    def query(self, query_object, processor="sparql", result="sparql", initNs=None,  # noqa: N803
+              initBindings=None, use_store_provided=True, **kwargs):  # noqa: N803
+        if isinstance(query_object, str) and processor == "sparql" and not kwargs.get("base"):
+            key = (query_object, tuple(sorted((initNs or {}).items())))
+            prepared = self._prepared.get(key)
+            if prepared is None:
+                from rdflib.plugins.sparql import prepareQuery
+
+                prepared = prepareQuery(query_object, initNs=dict(initNs or {}))
+                with self._prepared_lock:
+                    if len(self._prepared) > 4096:
+                        self._prepared.clear()
+                    self._prepared[key] = prepared
+            query_object, initNs = prepared, None
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
 def _rdflib(term):
