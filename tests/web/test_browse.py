@@ -76,15 +76,6 @@ def test_article_50_lists_the_recitals_that_explain_it(client):
     assert re.search(r'href="/reg/2024/1689/rct_1\d\d"', recitals)
 
 
-def test_article_page_says_plainly_when_no_obligation_is_recorded(client, store):
-    page = text_of(client.get("/reg/2024/1689/art_16"))
-    section = page[page.index('id="obligations-h"'):page.index('id="recitals-h"')]
-    if not store.run("article-obligations", provision=_iri("art_16"), lang="en"):
-        assert "No obligation created by this provision is recorded" in section
-    else:
-        assert "<li>" in section
-
-
 def test_article_page_links_to_eur_lex(client):
     page = text_of(client.get("/reg/2024/1689/art_5"))
     assert 'href="https://eur-lex.europa.eu/eli/reg/2024/1689/oj#art_5"' in page

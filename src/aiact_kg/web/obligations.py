@@ -74,11 +74,25 @@ def _filters() -> dict:
             "article": article, "date": parse_date(request.args.get("date"))}
 
 
-def select(rows: list[dict], role: str = "", tier: str = "", article: str = "", on: date | None = None) -> list[dict]:
-    """The obligations that match every filter given."""
+def role_hierarchy(lang: str) -> dict[str, dict]:
+    """Every role some statement binds, directly or through a broader role: its label and the
+    roles whose statements bind it (itself included), from ``role-hierarchy``."""
+    roles: dict[str, dict] = {}
+    for row in site().run("role-hierarchy", lang=lang):
+        entry = roles.setdefault(slug(row["role"].value), {"label": "", "within": set()})
+        entry["label"] = _value(row, "roleLabel") or entry["label"] or slug(row["role"].value)
+        entry["within"].add(slug(row["broader"].value))
+    return roles
+
+
+def select(rows: list[dict], role: str = "", tier: str = "", article: str = "", on: date | None = None,
+           roles: dict[str, dict] | None = None) -> list[dict]:
+    """The obligations that match every filter given. A role also matches the statements
+    addressed to a broader role it falls under, when ``roles`` (``role_hierarchy``) says so."""
+    within = (roles or {}).get(role, {}).get("within") or {role}
     out = []
     for row in rows:
-        if role and role not in {slug(a) for a in row["addressees"]}:
+        if role and not within & {slug(a) for a in row["addressees"]}:
             continue
         if tier and tier not in {slug(t) for t in row["tiers"]}:
             continue
@@ -105,12 +119,13 @@ def table():
     if output not in ("html", "csv"):
         abort(400, description=f"Unknown format {output!r}: choose html or csv.")
     every = obligation_rows(filters["lang"])
-    rows = select(every, filters["role"], filters["tier"], filters["article"], filters["date"])
+    roles = role_hierarchy(filters["lang"])
+    rows = select(every, filters["role"], filters["tier"], filters["article"], filters["date"], roles)
     if output == "csv":
         return _csv(rows)
     csv_args = dict(request.args.items(), format="csv")
     return render_template("obligations/table.html", rows=rows, total=len(every), filters=filters,
-                           roles=choices(every, "addressees"), tiers=choices(every, "tiers"), site=site(),
+                           roles=role_choices(roles), tiers=choices(every, "tiers"), site=site(),
                            csv_url="/obligations?" + urlencode(csv_args))
 
 
@@ -128,24 +143,28 @@ def _csv(rows: list[dict]) -> Response:
     return response
 
 
+def role_choices(roles: dict[str, dict]) -> list[tuple[str, str]]:
+    return sorted(((name, entry["label"]) for name, entry in roles.items()), key=lambda pair: pair[1].lower())
+
+
 @bp.get("/actors")
 def actors():
     filters = _filters()
     every = obligation_rows(filters["lang"])
-    return render_template("obligations/actors.html", roles=choices(every, "addressees"), rows=every)
+    return render_template("obligations/actors.html", roles=role_choices(role_hierarchy(filters["lang"])), rows=every)
 
 
 @bp.get("/actors/<name>")
 def actor(name: str):
     filters = _filters()
     every = obligation_rows(filters["lang"])
-    roles = dict(choices(every, "addressees"))
+    roles = role_hierarchy(filters["lang"])
     if name not in roles:
         abort(404, description=f"No obligation of the graph is addressed to {name!r}.")
-    rows = select(every, name, filters["tier"], "", filters["date"])
+    rows = select(every, name, filters["tier"], "", filters["date"], roles)
     by_article: dict[str, list] = {}
     for row in rows:
         by_article.setdefault(row["article"] or row["source"], []).append(row)
-    return render_template("obligations/actor.html", name=name, label=roles[name], by_article=by_article,
-                           filters=filters, tiers=choices(select(every, name), "tiers"), site=site(),
+    return render_template("obligations/actor.html", name=name, label=roles[name]["label"], by_article=by_article,
+                           filters=filters, tiers=choices(select(every, name, roles=roles), "tiers"), site=site(),
                            count=len(rows))
