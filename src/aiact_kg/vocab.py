@@ -80,6 +80,11 @@ class AIACT(DefinedNamespace):
     linkedRecital: URIRef
     linkScore: URIRef
     linkMethod: URIRef
+    # the model of the law (ontology/artefacts.ttl), as the reasoner names it
+    AISystem: URIRef
+    GeneralPurposeAIModel: URIRef
+    claimsDerogation: URIRef
+    basedOnModel: URIRef
     # validation of a described system (validation.py)
     AISystem: URIRef
     GeneralPurposeAIModel: URIRef
