@@ -194,7 +194,7 @@ def _extensions():
     """Commands of the other features, each registered by its own module."""
     import importlib
 
-    for module in ("reasoner", "validation", "web", "remote", "linker"):
+    for module in ("reasoner", "validation", "web", "remote", "linker", "coverage"):
         try:
             mod = importlib.import_module(f"aiact_kg.{module}")
         except ModuleNotFoundError as exc:
