@@ -8,6 +8,8 @@ against the built graph, which holds the text of the Act in English and French.
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph
 import pytest
 from pyoxigraph import Literal, NamedNode
@@ -77,6 +79,32 @@ SELECT ?statement ?kind ?addressee WHERE {
   ?statement dct:source ?provision ; a ?kind ; aiact:addressee ?addressee .
   FILTER(?kind IN (aiact:Obligation, aiact:Prohibition, aiact:Permission, aiact:Exemption))
 }"""
+
+STATEMENTS_UNDER = """
+PREFIX aiact: <https://w3id.org/aiact-kg/ontology#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+SELECT ?statement ?addressee WHERE {
+  ?statement dct:source/eli:is_part_of* ?provision ; aiact:addressee ?addressee .
+}"""
+
+PARTS_WITH_TEXT = """
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX aiact: <https://w3id.org/aiact-kg/ontology#>
+SELECT ?part ?text WHERE {
+  ?part eli:is_part_of* ?article ; aiact:text ?text .
+  FILTER(LANG(?text) = "en")
+}"""
+
+RELATED = """
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+SELECT ?related WHERE {
+  { ?related eli:is_part_of* ?provision } UNION { ?provision eli:is_part_of* ?related }
+}"""
+
+DEFINED = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+ASK { ?term rdfs:label ?label . FILTER(LANG(?label) = "en") }"""
 
 DATE_OF = """
 PREFIX aiact: <https://w3id.org/aiact-kg/ontology#>
@@ -153,6 +181,38 @@ def test_every_statement_applies_under_an_article_113_date(store, statements):
         assert len(dates) == 1 and dates <= allowed, f"{statement.value}: {dates}"
 
 
+def test_every_role_artefact_tier_and_measure_named_is_defined_in_the_ontology(store, curated, statements):
+    properties = [aiact(name) for name in ("addressee", "concerns", "riskTier", "satisfiedBy", "becomesRole")]
+    for statement in statements:
+        for prop in properties:
+            for term in objects(curated, statement, prop):
+                assert store.ask(DEFINED, {"term": term}), f"{statement.value}: {term.value} is not defined"
+
+
+#: Provisions with a modal verb that state no duty, right or power of their own.
+NOT_NORMATIVE = {
+    "art_5.par_8",  # "This Article shall not affect the prohibitions ... other Union law"
+}
+COVERED_ARTICLES = ["art_4", "art_5"] + [f"art_{n}" for n in range(8, 28)]
+MODAL = re.compile(r"\b(shall|may|must|prohibited|is empowered)\b")
+
+
+@pytest.mark.parametrize("article", COVERED_ARTICLES)
+def test_every_normative_provision_of_articles_4_to_27_yields_a_statement(store, curated, statements, article):
+    """Each text with "shall", "may" or "prohibited" is cited by a statement of this file, itself or
+    through a part of it (its points) or its container (a list of points read as one duty)."""
+    sources = {source for statement in statements for source in objects(curated, statement, DCT_SOURCE)}
+    missing = []
+    for row in store.select(PARTS_WITH_TEXT, {"article": provision(article)}):
+        local = row["part"].value.rsplit("/", 1)[-1]
+        if local in NOT_NORMATIVE or not MODAL.search(row["text"].value):
+            continue
+        related = {r["related"] for r in store.select(RELATED, {"provision": row["part"]})}
+        if not related & sources:
+            missing.append(local)
+    assert not missing, f"no statement for {missing}"
+
+
 # --- Article 4 and Article 5 (Chapters I and II: from 2 February 2025) ------------------------
 
 
@@ -211,6 +271,57 @@ def test_quality_management_obligation_is_evidenced_by_a_quality_management_syst
         "ASK { ?s <https://w3id.org/aiact-kg/ontology#satisfiedBy> ?m }",
         {"s": obligation("art_16.pnt_c"), "m": aiact("QualityManagementSystem")},
     )
+
+
+# --- Articles 8 to 15, 25 and 27 ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("article", [f"art_{n}" for n in range(9, 16)])
+def test_requirements_of_articles_9_to_15_bind_providers_of_high_risk_systems(store, article):
+    rows = store.select(STATEMENTS_UNDER, {"provision": provision(article)})
+    assert rows
+    assert aiact("Provider") in {row["addressee"] for row in rows}
+
+
+@pytest.mark.parametrize("local_id", ["art_8.par_2", "art_11.par_2", "art_25.par_3.pnt_a", "art_25.par_3.pnt_b"])
+def test_statements_for_annex_i_products_apply_from_2_august_2027(store, local_id):
+    assert applies_from(store, obligation(local_id)) == {"2027-08-02"}
+    assert store.ask(
+        "ASK { ?s <https://w3id.org/aiact-kg/ontology#concerns> <https://w3id.org/aiact-kg/ontology#AnnexIHighRiskAISystem> }",
+        {"s": obligation(local_id)},
+    )
+
+
+def test_risk_management_system_applies_from_2_august_2026(store):
+    assert applies_from(store, obligation("art_9.par_1")) == {"2026-08-02"}
+
+
+@pytest.mark.parametrize("letter", ["a", "b", "c"])
+def test_article_25_1_makes_distributors_importers_and_deployers_providers(store, curated, letter):
+    statement = obligation(f"art_25.par_1.pnt_{letter}")
+    assert objects(curated, statement, aiact("becomesRole")) == {aiact("Provider")}
+    assert objects(curated, statement, aiact("addressee")) == {aiact("Distributor"), aiact("Importer"), aiact("Deployer")}
+
+
+def test_fria_binds_public_service_deployers(store, curated):
+    statement = obligation("art_27.par_1")
+    assert objects(curated, statement, aiact("addressee")) == {aiact("PublicServiceDeployer")}
+    assert objects(curated, statement, aiact("concerns")) == {aiact("AnnexIIIHighRiskAISystem")}
+    assert objects(curated, statement, aiact("satisfiedBy")) == {aiact("FundamentalRightsImpactAssessment")}
+    assert applies_from(store, statement) == {"2026-08-02"}
+
+
+def test_fria_also_binds_deployers_of_credit_scoring_and_insurance_pricing_systems(curated):
+    statement = obligation("art_27.par_1-credit-insurance")
+    assert objects(curated, statement, aiact("addressee")) == {aiact("Deployer")}
+    (excerpt,) = objects(curated, statement, EXCERPT)
+    assert "points 5 (b) and (c) of Annex III" in excerpt.value.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("letter", list("abcdef"))
+def test_fria_contains_the_six_elements_of_article_27_1(store, letter):
+    rows = citing(store, provision(f"art_27.par_1.pnt_{letter}"))
+    assert {row["addressee"] for row in rows} == {aiact("PublicServiceDeployer")}
 
 
 def test_excerpts_keep_the_non_breaking_spaces_of_the_official_journal(curated):
