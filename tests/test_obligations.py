@@ -86,6 +86,13 @@ SELECT ?ceiling ?amount ?share ?rule ?applies WHERE {
   OPTIONAL { ?ceiling aiact:appliesUnder/aiact:dateOfApplication ?applies }
 }"""
 
+OPERATOR_DUTIES_OF = PREFIXES + """
+SELECT DISTINCT ?article ?role ?statement WHERE {
+  ?statement a ?kind ; dct:source ?source ; aiact:addressee ?role .
+  ?source eli:is_part_of* ?article .
+  FILTER(?kind IN (aiact:Obligation, aiact:Prohibition))
+}"""
+
 IS_NORMATIVE_STATEMENT = PREFIXES + """
 ASK { ?statement a ?kind .
       FILTER(?kind IN (aiact:Obligation, aiact:Prohibition, aiact:Permission, aiact:Exemption)) }"""
@@ -350,6 +357,17 @@ def test_article_99_4_sanctions_the_provider_obligations_of_article_16_and_the_t
     assert {obligation(f"art_16.pnt_{p}") for p in "abcdefghijkl"} <= sanctioned
     assert {obligation("art_50.par_1"), obligation("art_50.par_2"), obligation("art_50.par_3"),
             obligation("art_50.par_4.sbp_1"), obligation("art_50.par_4.sbp_2")} <= sanctioned
+
+
+@pytest.mark.parametrize("article, role", [("art_16", "Provider"), ("art_22", "AuthorisedRepresentative"),
+                                           ("art_23", "Importer"), ("art_24", "Distributor"),
+                                           ("art_26", "Deployer"), ("art_50", "Provider"), ("art_50", "Deployer")])
+def test_every_operator_duty_article_99_4_lists_is_sanctioned_by_it(store, article, role):
+    duties = {row["statement"] for row in store.select(OPERATOR_DUTIES_OF, {"article": provision(article), "role": aiact(role)})}
+    assert duties
+    sanctioned = set(values(store, penalty("art_99.par_4"), "sanctions"))
+    assert duties <= sanctioned, sorted(d.value for d in duties - sanctioned)
+    assert duties <= set(values(store, penalty("art_99.par_6-operator-obligations"), "sanctions"))
 
 
 def test_article_101_sanctions_the_obligations_of_articles_53_and_55(store):
