@@ -1,0 +1,124 @@
+"""How fast a description is validated.
+
+Prints: the start of the engine (built graph, shapes, ontology extract, obligations), the
+median (p50) and 95th percentile (p95) time of one description, classification included,
+and the time for 1,000 descriptions in one process; beside them, in the same run, a plain
+pyshacl call with the whole ontology (every ``ontology/*.ttl``) merged into the data graph
+and RDFS inference, on the same descriptions, with the ratio.
+
+    python bench/validate.py [--repeat N] [--count N] [--baseline-repeat N]
+
+The descriptions are the files of ``examples/`` (or, before there are any, a built-in
+sample), each validated as of 2 August 2026.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+ON = date(2026, 8, 2)
+
+SAMPLE = """@prefix aiact: <https://w3id.org/aiact-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix : <http://example.org/bench/{n}/> .
+:system a aiact:AISystem ; rdfs:label "CV screening {n}" ;
+    aiact:intendedPurpose "Rank job applications for recruiters" ;
+    aiact:usedFor aiact:AnnexIIIUseCase4a ; aiact:interactsWithNaturalPersons true ;
+    aiact:hasProvider :provider ; aiact:hasDeployer :deployer ;
+    aiact:hasMeasure [ a aiact:RiskManagementSystem ] , [ a aiact:DataGovernance ] ,
+        [ a aiact:TechnicalDocumentation ] , [ a aiact:AILiteracyMeasure ] .
+:provider a aiact:Organisation ; rdfs:label "Provider {n}" .
+:deployer a aiact:Organisation ; rdfs:label "Deployer {n}" ; aiact:isPublicBody true .
+:scoring a aiact:AISystem ; aiact:usesPractice aiact:SocialScoring ; aiact:hasProvider :provider .
+:model a aiact:GeneralPurposeAIModel ; aiact:trainingCompute "3.0E25"^^<http://www.w3.org/2001/XMLSchema#double> ;
+    aiact:hasProvider :provider .
+"""
+
+
+def descriptions() -> list[tuple[str, bytes]]:
+    from aiact_kg import paths
+
+    found = [(p.name, p.read_bytes()) for p in sorted(paths.EXAMPLES.glob("*.ttl"))]
+    return found or [(f"sample-{n}.ttl", SAMPLE.format(n=n).encode()) for n in range(5)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=100, help="runs of one description for p50/p95")
+    parser.add_argument("--count", type=int, default=1000, help="descriptions validated in one batch")
+    parser.add_argument("--baseline-repeat", type=int, default=10, help="runs of the plain pyshacl call")
+    args = parser.parse_args()
+    os.environ.setdefault("AIACT_KG_CACHE", tempfile.mkdtemp(prefix="aiact-kg-bench-"))
+
+    import pyshacl
+    import rdflib
+
+    from aiact_kg import build, paths, validation
+
+    build.build()
+    start = time.perf_counter()
+    engine = validation.engine()
+    print(f"engine start (built graph, shapes, ontology extract, obligations): {time.perf_counter() - start:.2f} s "
+          f"({len(engine.shapes)} shape triples, {len(engine.ontology)} ontology triples, "
+          f"{len(engine.obligations)} obligations)")
+
+    samples = descriptions()
+    name, data = max(samples, key=lambda s: len(s[1]))
+    engine.validate(data, name, ON)  # warm: the first call parses the shapes' queries
+    times = []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        engine.validate(data, name, ON)
+        times.append(time.perf_counter() - start)
+    p50, p95 = _percentile(times, 50), _percentile(times, 95)
+    print(f"one description ({name}, {len(data)} bytes), classification included: "
+          f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms over {args.repeat} runs  target p50 <= 150 ms")
+
+    start = time.perf_counter()
+    findings = 0
+    for n in range(args.count):
+        sample_name, sample = samples[n % len(samples)]
+        findings += len(engine.validate(sample, sample_name, ON).results)
+    batch = time.perf_counter() - start
+    print(f"{args.count} descriptions ({len(samples)} distinct, {findings} findings): {batch:.1f} s  target <= 60 s")
+
+    # the plain call: whole ontology merged into each data graph, RDFS inference
+    ontology = rdflib.Graph()
+    for path in sorted(paths.ONTOLOGY.glob("*.ttl")):
+        ontology.parse(path, format="turtle")
+    shapes = rdflib.Graph()
+    for path in sorted(paths.SHAPES.glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    plain = []
+    for _ in range(args.baseline_repeat):
+        start = time.perf_counter()
+        graph = rdflib.Graph()
+        graph.parse(data=data, format="turtle")
+        graph += ontology
+        pyshacl.validate(graph, shacl_graph=shapes, inference="rdfs", advanced=True)
+        plain.append(time.perf_counter() - start)
+    base50, base95 = _percentile(plain, 50), _percentile(plain, 95)
+    print(f"plain pyshacl (whole ontology merged, {len(ontology)} triples; inference='rdfs'): "
+          f"p50 {base50 * 1000:.0f} ms, p95 {base95 * 1000:.0f} ms over {args.baseline_repeat} runs; "
+          f"{args.count} descriptions would take {base50 * args.count:.0f} s")
+    print(f"ratio (plain p50 / engine p50): {base50 / p50:.0f}x")
+
+
+def _percentile(values: list[float], pct: int) -> float:
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    return statistics.quantiles(ordered, n=100, method="inclusive")[pct - 1]
+
+
+if __name__ == "__main__":
+    main()
