@@ -1,0 +1,922 @@
+"""Citations of the AI Act in commentary: law-review articles, law-firm notes and authority
+guidance, in French and English, turned into links to the provisions of the graph.
+
+Commentary cites the Act more loosely than the Act cites itself: "Art. 6, §3", "art. 5, §2 à 7",
+"cons. 46 et 64", "Art. 51, §1, b)", "article 5, §1, sous h)", "annexe III, pt 5, b)", "Article
+26(5)", "recital 97", "Annex III, point 5(b)", "Article 6(3) AI Act", "l’article 50 du RIA".
+:func:`link_text` finds every citation in one document and says, for each, what it cites:
+
+* ``linked``: provisions of the Act, each the most specific subdivision that exists in the graph
+  (a list or a range gives one provision per label: "§4 et 5" gives two);
+* ``other``: a provision of another act ("article 3, point 19, du règlement (UE) 2019/1020",
+  "art. 2 TUE", "Art. 4, §2 TUE", "Article 6 GDPR"), never linked to the Act's article of the
+  same number;
+* ``unresolved`` or ``ambiguous``: a citation the linker recognises but cannot tie to one
+  provision, with the reason ("paragraph 2" with no article named, "Article 6 has no paragraph 9",
+  "Article 5, point (a)" where several paragraphs of Article 5 have a point (a)).
+
+The grammar is the one the Act's own cross-references are read with (:mod:`aiact_kg.crossrefs`):
+a citation is a chain of parts joined by commas or by "of"/"de", closed by the act it belongs
+to. This module only adds the words of commentary to its two lexicons (abbreviated head words,
+"§", "al. 2", a bare "b)" after a comma, the names commentary gives the Act and other acts) and
+checks each cited subdivision against the built graph (:class:`ActIndex`).
+
+A citation that names no act belongs to the *default act*: the AI Act unless told otherwise
+(``default_act="none"``: such citations are listed as unresolved; the name of another act:
+they are that act's). The language of a document (French or English) is read from the
+frequencies of its stop words (:func:`detect_language`).
+
+Documents are read from text, Markdown, HTML (text content), Word (.docx) and PDF (its text
+layer) by :func:`read_document`; every offset is a character offset into the text as read.
+Results are written as HTML (the text with links, each with the start of the cited provision's
+text in the document's language as its tooltip), JSON, plain text or Turtle (the document
+``dct:references`` each provision; each citation is a W3C Web Annotation with a
+``oa:TextPositionSelector`` and an ``oa:TextQuoteSelector``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+import io
+import json
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+from . import crossrefs
+from .citations import citation_label
+from .crossrefs import _APOS, _ORDINALS, _WS, ELI_BASE, THIS_ACT, _Grammar, _Memory, _Part, _words
+
+__all__ = [
+    "ACT_PATH",
+    "ActIndex",
+    "DocumentError",
+    "FORMATS",
+    "Found",
+    "LinkedDocument",
+    "MAX_BYTES",
+    "detect_language",
+    "link_text",
+    "read_document",
+    "register_command",
+]
+
+#: The Act's path under the base of our IRIs: ``{base}reg/2024/1689/{local id}``.
+ACT_PATH = "reg/2024/1689"
+#: The largest file the linker reads (a long article as PDF is well under it).
+MAX_BYTES = 10 * 1024 * 1024
+#: The longest text it links, in characters (about 300 pages).
+MAX_CHARS = 1_000_000
+FORMATS = ("html", "json", "ttl", "text")
+#: Values of ``default_act`` that mean the AI Act itself.
+_THIS_ACT_NAMES = re.compile(
+    r"(?:the\s+)?(?:eu\s+)?(?:ai[\s-]*act|aia|ria|ai|ia|le\s+règlement|règlement|regulation|"
+    r"(?:regulation|règlement)\s*\((?:eu|ue)\)\s*2024/1689|2024/1689|artificial\s+intelligence\s+act)",
+    re.I,
+)
+
+
+# -- the Act as the linker knows it ---------------------------------------------------------------
+
+class ActIndex:
+    """The subdivisions of the built graph: which local ids exist, their order in the Act and
+    the start of their text in each language. Built once from the named query
+    ``linker-provisions`` (:meth:`from_store`)."""
+
+    def __init__(self, rows: list[dict], base: str = "https://w3id.org/aiact-kg/"):
+        self.base = base
+        self.act = f"{base}{ACT_PATH}"
+        self.parent: dict[str, str | None] = {}
+        self.order: dict[str, int] = {}
+        self.texts: dict[tuple[str, str], str] = {}
+        self.titles: dict[tuple[str, str], str] = {}
+        for row in rows:
+            local = _value(row["id"])
+            self.parent.setdefault(local, _value(row.get("parent")))
+            if row.get("order") is not None:
+                self.order[local] = int(_value(row["order"]))
+            for key, store in (("text", self.texts), ("title", self.titles)):
+                literal = row.get(key)
+                if literal is not None and getattr(literal, "language", None):
+                    store.setdefault((local, literal.language), literal.value)
+        self.ids = frozenset(self.parent)
+        self.children: dict[str, list[str]] = {}
+        for local, parent in self.parent.items():
+            self.children.setdefault(_structural_parent(local) or "", []).append(local)
+        self._keys: dict[str, tuple] = {}
+        from .textgraph import _sectionless_annex_points
+
+        self.sectionless = _sectionless_annex_points(dict.fromkeys(self.ids, ""))
+
+    @classmethod
+    def from_store(cls, store) -> "ActIndex":
+        base = getattr(store, "base", None) or "https://w3id.org/aiact-kg/"
+        return cls(store.run("linker-provisions"), base)
+
+    def iri(self, local_id: str) -> str:
+        return f"{self.act}/{local_id}"
+
+    def sort_key(self, local_id: str) -> tuple:
+        """The place of a subdivision in the Act: preamble, enacting terms, final part, annexes
+        (each by ``aiact:order`` down its parents), footnotes last."""
+        key = self._keys.get(local_id)
+        if key is None:
+            parent = self.parent.get(local_id)
+            own = (self.order.get(local_id, 0), local_id)
+            if parent:
+                key = self.sort_key(parent) + (own,)
+            else:
+                key = ((1 if local_id.startswith("ftn_") else 0,) + own,)
+            self._keys[local_id] = key
+        return key
+
+    def tooltip(self, local_id: str, lang: str, length: int = 180) -> str:
+        """The start of a provision's text in ``lang``: its title and its first words, or the
+        first words of its first part ("Article 6 — Classification rules … 1. Irrespective …")."""
+        label = citation_label(local_id, lang) if "_" in local_id else local_id
+        title = self.titles.get((local_id, lang))
+        words = self._first_text(local_id, lang, depth=0)
+        head = f"{label} — {title}" if title else label
+        if words:
+            head = f"{head}: {words}"
+        head = re.sub(r"\s+", " ", head).strip()
+        return head if len(head) <= length else head[: length - 1].rstrip() + "…"
+
+    def _first_text(self, local_id: str, lang: str, depth: int) -> str:
+        text = self.texts.get((local_id, lang))
+        if text or depth > 4:
+            return text or ""
+        parts = sorted(self.children.get(local_id, ()), key=self.sort_key)
+        for part in parts:
+            found = self._first_text(part, lang, depth + 1)
+            if found:
+                return found
+        return ""
+
+    # -- resolution
+    def resolve(self, local_id: str, listed: bool = False) -> tuple[str, str | list[str] | None]:
+        """A cited local id as it exists in the graph: ``("linked", id)``, ``("ambiguous",
+        [ids])`` or ``("unresolved", reason)``.
+
+        * "Article 3(4)" is point (4) of Article 3, which has points, not paragraphs;
+        * "Annex I, point 5" is the point of whichever section of Annex I has it;
+        * "Article 5, point (a)" is the point (a) of the one paragraph of Article 5 that has one,
+          and ambiguous when several do;
+        * ``listed`` after another label of the same citation, "art. 96, §1 et 97" cites Article
+          97 where Article 96 has no paragraph 97;
+        * a level the text does not have is dropped ("Article 26(5), first subparagraph" where
+          paragraph 5 is not divided is Article 26(5)); a label the text does not have is not
+          ("Article 6(9)": Article 6 has no paragraph 9).
+        """
+        if local_id in self.ids:
+            return "linked", local_id
+        if local_id in self.sectionless:
+            return "linked", self.sectionless[local_id]
+        steps = local_id.split(".")
+        if steps[0] == "art_3" and len(steps) == 2 and steps[1].startswith("sbp_"):
+            candidate = "art_3.pnt_" + steps[1][4:]
+            if candidate in self.ids:
+                return "linked", candidate
+        if listed and len(steps) == 2 and steps[0].startswith("art_") and steps[1].startswith("par_"):
+            number, article = steps[1][4:], steps[0][4:]
+            if f"art_{number}" in self.ids and number.isdigit() and article.isdigit() and int(number) > int(article):
+                return "linked", f"art_{number}"
+        if len(steps) >= 2 and steps[0].startswith("art_") and steps[1].startswith("pnt_"):
+            pattern = re.compile(re.escape(steps[0]) + r"\.par_\d+\." + re.escape(".".join(steps[1:])) + "$")
+            candidates = sorted((i for i in self.ids if pattern.match(i)), key=self.sort_key)
+            if len(candidates) == 1:
+                return "linked", candidates[0]
+            if candidates:
+                return "ambiguous", candidates
+        if steps[0] not in self.ids:
+            return "unresolved", f"the AI Act has no {citation_label(steps[0], 'en')}"
+        kept = steps[0]
+        for step in steps[1:]:
+            candidate = f"{kept}.{step}"
+            if candidate in self.ids:
+                kept = candidate
+                continue
+            kind = step.partition("_")[0]
+            siblings = [c for c in self.children.get(kept, ()) if c.rsplit(".", 1)[-1].startswith(kind + "_")]
+            if siblings:
+                return "unresolved", f"{citation_label(kept, 'en')} has no {_KIND_WORDS.get(kind, kind)} {step.partition('_')[2]}"
+        return "linked", kept
+
+
+_KIND_WORDS = {"par": "paragraph", "sbp": "subparagraph", "pnt": "point", "sct": "section", "art": "article"}
+
+
+def _structural_parent(local_id: str) -> str | None:
+    """The local id a subdivision's id extends (``art_6.par_3.pnt_a`` -> ``art_6.par_3``)."""
+    return local_id.rpartition(".")[0] or None
+
+
+def _value(term) -> str | None:
+    return None if term is None else getattr(term, "value", term)
+
+
+# -- reading documents ----------------------------------------------------------------------------
+
+class DocumentError(ValueError):
+    """A document the linker cannot read; the message says why, for the person who gave it."""
+
+
+def read_document(data: bytes, name: str = "") -> str:
+    """The text of a document given as bytes: .txt and .md as they are (UTF-8, or Windows-1252
+    when not UTF-8), .html its text content, .docx the text of its paragraphs, .pdf its text
+    layer. Raises :class:`DocumentError` for an empty, binary, oversized or unreadable document."""
+    if len(data) > MAX_BYTES:
+        raise DocumentError(f"the file is {len(data) / 1024 / 1024:.1f} MB; the linker reads files up to "
+                            f"{MAX_BYTES // (1024 * 1024)} MB")
+    if not data.strip():
+        raise DocumentError("the document is empty")
+    suffix = Path(name).suffix.lower()
+    if suffix == ".pdf" or (suffix not in (".txt", ".md", ".html", ".htm", ".docx") and data.startswith(b"%PDF")):
+        text = _pdf_text(data)
+    elif suffix == ".docx" or (suffix not in (".txt", ".md", ".html", ".htm") and data.startswith(b"PK\x03\x04")):
+        text = _docx_text(data)
+    elif suffix in (".html", ".htm") or (not suffix and re.match(rb"\s*<(?:!doctype\s+html|html)", data[:200], re.I)):
+        text = _html_text(data)
+    else:
+        text = _plain_text(data)
+    if not text.strip():
+        raise DocumentError("the document has no text")
+    if len(text) > MAX_CHARS:
+        raise DocumentError(f"the text has {len(text):,} characters; the linker links texts of up to {MAX_CHARS:,}")
+    return text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _plain_text(data: bytes) -> str:
+    if data.startswith(b"%PDF") or data.startswith(b"PK\x03\x04"):
+        raise DocumentError("this looks like a PDF or Word file: give it its .pdf or .docx name")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return check_text(text)
+
+
+def check_text(text: str) -> str:
+    """A pasted or decoded text, refused when it is empty or not text (binary junk)."""
+    if not text.strip():
+        raise DocumentError("the text is empty")
+    sample = text[:20_000]
+    if "\x00" in sample or len(_CONTROL.findall(sample)) > max(2, len(sample) // 200) or (
+            sample.count("\ufffd") > max(8, len(sample) // 50)):
+        raise DocumentError("this is not text (binary data): give a text, Markdown, HTML, .docx or .pdf file")
+    return text
+
+
+def _html_text(data: bytes) -> str:
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(data)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise DocumentError(f"the HTML cannot be read ({exc})") from None
+    for element in root.xpath("//script|//style|//noscript|//template"):
+        element.drop_tree()
+    return check_text(root.text_content())
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_text(data: bytes) -> str:
+    """The paragraphs of a Word document, one a line: runs' text, tabs and line breaks."""
+    import lxml.etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("word/document.xml")
+            if info.file_size > 20 * MAX_BYTES:
+                raise DocumentError("the Word document is too large once unpacked")
+            xml = archive.read(info)
+    except KeyError:
+        raise DocumentError("this zip file is not a Word document (no word/document.xml)") from None
+    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+        raise DocumentError(f"the Word document cannot be read ({exc})") from None
+    try:
+        root = lxml.etree.fromstring(xml, parser=lxml.etree.XMLParser(resolve_entities=False, no_network=True,
+                                                                      huge_tree=False))
+    except lxml.etree.XMLSyntaxError as exc:
+        raise DocumentError(f"the Word document cannot be read ({exc})") from None
+    lines = []
+    for paragraph in root.iter(f"{_W}p"):
+        pieces = []
+        for node in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+            pieces.append(node.text or "" if node.tag == f"{_W}t" else "\t" if node.tag == f"{_W}tab" else "\n")
+        lines.append("".join(pieces))
+    return check_text("\n".join(lines))
+
+
+def _pdf_text(data: bytes) -> str:
+    try:
+        import pypdf
+        from pypdf.errors import PyPdfError
+    except ImportError:  # pragma: no cover - pypdf is a dependency
+        raise DocumentError("reading PDF needs the pypdf package") from None
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise DocumentError("the PDF is encrypted: give a copy without a password")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except DocumentError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
+            RecursionError, ZeroDivisionError) as exc:
+        raise DocumentError(f"the PDF cannot be read ({type(exc).__name__}: {exc})") from None
+    text = "\n\n".join(pages)
+    if not text.strip():
+        raise DocumentError("the PDF has no text layer (a scan?): run text recognition on it first, or paste its text")
+    return check_text(text)
+
+
+# -- language -----------------------------------------------------------------------------------------
+
+_STOP_WORDS = {
+    "en": frozenset("the of and to in is that for it as with be on by this are which or not an from "
+                    "at its was has have shall may should would under where see".split()),
+    "fr": frozenset("le la les de des du et est en que qui dans pour par une un sur au aux ne pas ce "
+                    "cette il se son sa ses sont été être doit lorsque selon l d qu à voir".split()),
+}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def detect_language(text: str) -> str:
+    """"fr" or "en": whichever language's stop words are more frequent in the text (its first
+    50,000 characters); English when there are none."""
+    counts = Counter()
+    for word in _WORD.findall(text[:50_000].lower()):
+        for lang, words in _STOP_WORDS.items():
+            if word in words:
+                counts[lang] += 1
+    return "fr" if counts["fr"] > counts["en"] else "en"
+
+
+# -- the words of commentary ----------------------------------------------------------------------
+
+_LETTER = r"(?:[a-z]|[ivxl]{2,6})"
+
+
+def _english_commentary() -> tuple[crossrefs._Lexicon, re.Pattern]:
+    base = crossrefs._LEXICONS["en"]
+    ordinal = _words(*_ORDINALS["en"])
+    heads = rf"""(?P<art>[Aa]rticles?|[Aa]rts?\.){_WS}*(?=[A-Z]?\d)
+        |(?P<par>[Pp]aragraphs?|[Pp]aras?\.|§§?){_WS}*(?=\(?\d)
+        |(?P<pnt>(?:[Pp]oints?|[Pp]ts?\.){_WS}*(?=\(|\d)|[Ss]ub{_WS}+(?=\({_LETTER}\))|(?=\([a-z]\)(?!{_WS}*\w)))
+        |(?P<cpt>Chapters?|Chap\.){_WS}+(?=[IVX]+\b)
+        |(?P<sct>Sections?){_WS}+(?=(?:[A-Z]|\d+)\b)
+        |(?P<anx>[Aa]nnex(?:es)?){_WS}+(?=[IVX]+\b)
+        |(?P<anx0>Annex)(?={_WS}+to{_WS})
+        |(?P<rct>[Rr]ecitals?|[Rr]ecs?\.){_WS}*(?=\(?\d)
+        |(?P<this>[Tt]his){_WS}+(?P<thiskind>Article|paragraph|subparagraph|point|Chapter|Section|Annex)\b
+        |(?P<that>[Tt]hat){_WS}+(?P<thatkind>Article|paragraph|subparagraph|point|Chapter|Section|Annex)\b
+        |(?P<sbp>{ordinal}(?:(?:{_WS}*,{_WS}*|{_WS}+(?:and|or){_WS}+(?:the{_WS}+)?){ordinal})*)
+            {_WS}+(?:subparagraphs?|paragraphs?)\b
+        |(?P<sbpn>[Ss]ub-?paragraphs?|[Ss]ub-?paras?\.){_WS}*(?=\d)
+        """
+    named_other = (r"TFEU|TEU|GDPR|EUDPR|DSA|DMA|ECHR|LED|NIS{_WS}?2|CRA|DGA|Charter|Treaty|Treaties|Protocol"
+                   r"|Convention|Title|Part").replace("{_WS}", _WS)
+    generic_other = rf"(?:[A-Z][\w-]+{_WS}+){{1,4}}(?:Act|Directive|Regulation|Convention|Code)\b"
+    own = (rf"(?:(?:the{_WS}+)?(?:EU{_WS}+)?(?:AI|Artificial{_WS}+Intelligence){_WS}+(?:Act|Regulation)"
+           rf"|AIA|(?:this|the){_WS}+(?:Regulation|Act)(?!{_WS}*\(|{_WS}+(?:No|\d|on|of)\b))\b")
+    return _commentary_lexicon(
+        base, heads,
+        article_label=base.article_label,
+        paragraph_label=re.compile(r"\((\d+)\)|(\d+)(?![\d/])(?!\.\d)"),
+        own_act=own,
+        own_suffix=rf"{_WS}*(?:,{_WS}*)?(?:(?:EU{_WS}+)?AI{_WS}+Act|AIA)\b",
+        other=named_other, other_generic=generic_other,
+        other_suffix=rf"{_WS}+(?:TFEU|TEU|GDPR|EUDPR|DSA|DMA|ECHR|LED|CRA|DGA|NIS{_WS}?2)\b",
+    )
+
+
+def _french_commentary() -> tuple[crossrefs._Lexicon, re.Pattern]:
+    base = crossrefs._LEXICONS["fr"]
+    ordinal = _words(*_ORDINALS["fr"])
+    that = r"(?:[Ll]edit|[Ll]adite|[Ll]esdite?s|[Dd]udit|[Aa]udit|[Dd]esdite?s|[Aa]uxdite?s)"
+    act_words = r"(?:directive|règlement|décision|recommandation)"
+    heads = rf"""(?P<art>[Aa]rticles?|[Aa]rts?\.){_WS}*(?=[A-Z]?\d|premier\b|1er\b)
+        |(?P<par>[Pp]aragraphes?|§§?|[Pp]ar\.|[Pp]aras?\.){_WS}*(?=\d)
+        |(?P<pnt>(?:[Pp]oints?|[Pp]ts?\.?){_WS}*(?=\d|{_LETTER}\))|[Ss]ous{_WS}+(?={_LETTER}\))|(?=[a-z]\)))
+        |(?P<cpt>[Cc]hapitres?|[Cc]hap\.){_WS}+(?=[IVX]+\b)
+        |(?P<sct>[Ss]ections?){_WS}+(?=(?:[A-Z]|\d+)\b)
+        |(?P<anx>[Aa]nnexes?){_WS}+(?=[IVX]+\b)
+        |(?P<anx0>[Aa]nnexe)(?={_WS}*,{_WS}*points?{_WS}|{_WS}+(?:de{_WS}+la|du|de{_WS}+l{_APOS}){_WS}*{act_words})
+        |(?P<rct>[Cc]onsidérants?|[Cc]ons\.){_WS}*(?=\(?\d)
+        |(?P<this>[Pp]résente?){_WS}+(?P<thiskind>article|paragraphe|alinéa|point|chapitre|section|annexe)\b
+        |(?P<that>{that}){_WS}+(?P<thatkind>article|paragraphe|alinéa|point|chapitre|section|annexe)s?\b
+        |(?P<sbp>{ordinal}(?:(?:{_WS}*,{_WS}*|{_WS}+(?:et|ou){_WS}+){ordinal})*){_WS}+alinéas?\b
+        |(?P<sbpn>[Aa]linéas?|al\.){_WS}*(?=\d|premier\b|1er\b)
+        """
+    named_other = (r"TFUE|TUE|RGPD|DSA|DMA|CEDH|[Cc]harte|traités?|protocole|convention|titre|partie"
+                   rf"|[Cc]ode|[Ll]oi|[Dd]écret|[Oo]rdonnance|règlement{_WS}+général|directive{_WS}+NIS")
+    own = (rf"(?:RIA|AI{_WS}+Act|AIA|règlement{_WS}+(?:IA|sur{_WS}+l{_APOS}{_WS}*(?:IA|intelligence{_WS}+artificielle)"
+           rf"|européen{_WS}+sur{_WS}+l{_APOS}{_WS}*(?:IA|intelligence{_WS}+artificielle))"
+           rf"|(?:présent{_WS}+)?règlement(?!{_WS}*(?:\(|n[o°ºᵒ]{_WS}|\d|d{_APOS}|délégué|général)))\b")
+    return _commentary_lexicon(
+        base, heads,
+        article_label=re.compile(
+            rf"(?P<n>[A-Z]?\d+|premier|1er)\b(?:{_WS}+(?P<bis>bis|ter|quater)\b)?(?![\d/])"
+            rf"(?:{_WS}?\((?P<p>\d+)\)(?P<pts>(?:\((?:[a-z]|[ivxl]{{2,6}})\))*))?"
+        ),
+        paragraph_label=re.compile(r"(\d+)(?:er)?(?![\d/])(?!\.\d)"),
+        own_act=own,
+        own_suffix=rf"{_WS}+(?:RIA|AI{_WS}+Act|AIA)\b",
+        other=named_other, other_generic=r"(?!)",
+        other_suffix=rf"{_WS}+(?:TFUE|TUE|RGPD|DSA|DMA|CEDH)\b",
+    )
+
+
+#: Head words that start a citation of their own after a comma.
+_NEW_CITATION = (r"(?:[Cc]hap(?:ters?|itres?|\.)|[Aa]nnex(?:es?)?|[Aa]rticles?|[Aa]rts?\.|[Rr]ecitals?|[Rr]ecs?\."
+                 r"|[Cc]onsidérants?|[Cc]ons\.)")
+
+
+def _commentary_lexicon(base, heads: str, *, article_label, paragraph_label, own_act: str, own_suffix: str,
+                        other: str, other_generic: str, other_suffix: str) -> tuple[crossrefs._Lexicon, re.Pattern]:
+    """A lexicon of the Act's grammar with the words of commentary, and the pattern of the
+    Act's name written right after a citation without "of" ("Article 6(3) AI Act", "art. 5 RIA")."""
+    heads_re = re.compile(heads, re.X)
+    # Scanning starts only at a head word: a bare "b)" continues a citation, it never opens one.
+    scan_heads = heads.replace("|(?=[a-z]\\)))", ")").replace(f"|(?=\\([a-z]\\)(?!{_WS}*\\w)))", ")")
+    assert scan_heads != heads, "the bare point label must not open a citation"
+    act_name = base.act_name.pattern
+    start = re.compile(rf"\b(?:(?P<part>{scan_heads})|(?P<act>{act_name})|(?P<other>{other})\b)|(?P<par2>§)", re.X)
+    # In commentary a comma also separates citations ("Article 6, Article 9, Chapter V"): it
+    # joins only a finer part ("Article 6, paragraph 3"), never a new article, chapter or annex.
+    join_smaller = re.compile(rf"(?:{_WS}*,{_WS}*|{_WS}+)(?!{_NEW_CITATION}{_WS}*[\dIVX(])")
+    lexicon = dataclasses.replace(
+        base, heads=heads_re, join_smaller=join_smaller, article_label=article_label, paragraph_label=paragraph_label,
+        own_act=re.compile(own_act), other_text=re.compile(rf"(?:{other}|{other_generic})\b"),
+        other_text_suffix=re.compile(other_suffix), start=start,
+    )
+    return lexicon, re.compile(own_suffix)
+
+
+_POINT_CONTINUATION = re.compile(r"\(([a-z]|[ivxl]{2,6})\)")
+_SUBPARAGRAPH_LABEL = re.compile(r"(\d+)(?:er|e)?(?![\d/])|(premier|1er)\b")
+
+
+class _CommentaryGrammar(_Grammar):
+    """The Act's grammar with the lexicon of commentary: numbered subparagraphs ("al. 2",
+    "subparagraph 2") and a bare point label after a comma ("§1, b)")."""
+
+    def __init__(self, lang: str, words: tuple[crossrefs._Lexicon, re.Pattern]):
+        lexicon, self.own_suffix = words
+        self.lex = lexicon
+        self.ordinals = _ORDINALS[lang]
+        self.items = {
+            "art": self._article_item,
+            "par": self._simple_item("par", lexicon.paragraph_label),
+            "pnt": self._point_item,
+            "cpt": self._simple_item("cpt", lexicon.roman_label),
+            "anx": self._simple_item("anx", lexicon.roman_label),
+            "sct": self._simple_item("sct", lexicon.section_label),
+            "rct": self._simple_item("rct", lexicon.recital_label),
+            "sbp": self._subparagraph_item,
+        }
+
+    @staticmethod
+    def _subparagraph_item(text: str, pos: int, previous):
+        m = _SUBPARAGRAPH_LABEL.match(text, pos)
+        if not m:
+            return None
+        return (crossrefs._Step("sbp", m.group(1) or "1"),), m.end()
+
+    def _article_item(self, text: str, pos: int, previous):
+        """Also a point continuing a list or range after an article's point: the "(h)" of
+        "Article 5(1)(a) to (h)" and the "(c)" of "Article 5(1)(b) and (c)"."""
+        found = super()._article_item(text, pos, previous)
+        if found or previous is None or previous[-1].kind != "pnt":
+            return found
+        m = _POINT_CONTINUATION.match(text, pos)
+        if not m:
+            return None
+        label = m.group(1)
+        return (crossrefs._Step("pnt", label, crossrefs._point_class(label, previous[-1].cls)),), m.end()
+
+    def part(self, text: str, pos: int):
+        m = self.lex.heads.match(text, pos)
+        if m and m.lastgroup == "sbpn":
+            parsed = self.labels("sbp", text, m.end())
+            return _Part("sbp", m.start(), parsed[1], paths=parsed[0]) if parsed else None
+        return super().part(text, pos)
+
+
+_GRAMMARS = {
+    "en": _CommentaryGrammar("en", _english_commentary()),
+    "fr": _CommentaryGrammar("fr", _french_commentary()),
+}
+
+
+# -- linking ----------------------------------------------------------------------------------------
+
+@dataclass
+class Found:
+    """One citation in a document."""
+
+    start: int  # character offsets into the text as read
+    end: int
+    quote: str
+    status: str  # linked | other | unresolved | ambiguous
+    targets: tuple[str, ...] = ()  # local ids of the Act's provisions (linked), candidates (ambiguous)
+    act: str = ""  # other: the act cited (an ELI, or its name as written)
+    reason: str = ""  # unresolved, ambiguous; linked: what was not linked in a list
+
+    def as_dict(self, index: ActIndex) -> dict:
+        out = {"start": self.start, "end": self.end, "quote": self.quote, "status": self.status}
+        if self.targets:
+            out["provisions"] = [{"id": t, "iri": index.iri(t), "label": citation_label(t, "en")} for t in self.targets]
+        if self.act:
+            out["act"] = self.act
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass
+class LinkedDocument:
+    """A document with its citations, as :func:`link_text` returns it."""
+
+    text: str
+    lang: str
+    citations: list[Found]
+    index: ActIndex
+    name: str = ""
+    iri: str = ""
+
+    def __post_init__(self):
+        if not self.iri:
+            digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+            self.iri = f"urn:sha256:{digest}"
+
+    @property
+    def linked(self) -> list[Found]:
+        return [c for c in self.citations if c.status == "linked"]
+
+    @property
+    def problems(self) -> list[Found]:
+        return [c for c in self.citations if c.status in ("unresolved", "ambiguous")]
+
+    @property
+    def other_acts(self) -> list[Found]:
+        return [c for c in self.citations if c.status == "other"]
+
+    def provisions(self) -> list[dict]:
+        """Each cited provision once, in the Act's order: how often and where it is cited."""
+        where: dict[str, list[tuple[int, int]]] = {}
+        for c in self.linked:
+            for target in c.targets:
+                where.setdefault(target, []).append((c.start, c.end))
+        return [{"id": local, "iri": self.index.iri(local), "label": citation_label(local, self.lang),
+                 "count": len(spans), "positions": spans,
+                 "tooltip": self.index.tooltip(local, self.lang)}
+                for local, spans in sorted(where.items(), key=lambda item: self.index.sort_key(item[0]))]
+
+
+def link_text(text: str, index: ActIndex, lang: str | None = None, default_act: str = "ai-act",
+              name: str = "", iri: str = "") -> LinkedDocument:
+    """Every citation in ``text`` (a whole document), in order, resolved against ``index``.
+
+    ``lang`` is "fr" or "en" (detected from the text when None). ``default_act`` is the act a
+    citation that names none belongs to: the AI Act (any of its names), "none", or another act."""
+    lang = lang or detect_language(text)
+    grammar = _GRAMMARS.get(lang)
+    if grammar is None:
+        raise ValueError(f"unsupported language {lang!r}: expected en or fr")
+    default = _default_act(default_act)
+    memory = _Memory()
+    items = crossrefs._scan(grammar, text)
+    for kind, item in items:  # "Article 6(3) AI Act": named after the citation, without "of"
+        suffix = grammar.own_suffix.match(text, item.end) if kind == "chain" and item.act is None else None
+        if suffix:
+            item.act, item.end = "self", suffix.end()
+    crossrefs._share_acts(text, items)  # "Article 13 and Article 14 GDPR": both the GDPR's
+    found: list[Found] = []
+    for position, (kind, item) in enumerate(items):
+        if kind == "other":
+            memory.last_was_local = False
+        elif kind == "act":
+            for path in item[2]:
+                memory.named(path)
+            if any(p != THIS_ACT for p in item[2]):
+                memory.last_was_local = False
+        else:
+            following = crossrefs._coordinated(text, items, position)
+            next_annex = following.explicit_annex() if following else None
+            found.append(_resolve_chain(item, text, memory, next_annex, index, default))
+    return LinkedDocument(text, lang, [f for f in found if f is not None], index, name, iri)
+
+
+def _default_act(value: str | None) -> str:
+    value = (value or "ai-act").strip()
+    if value.lower() == "none":
+        return "none"
+    if _THIS_ACT_NAMES.fullmatch(value):
+        return "self"
+    return value
+
+
+def _resolve_chain(chain, text: str, memory: _Memory, next_annex, index: ActIndex, default: str) -> Found | None:
+    quote = text[chain.start:chain.end]
+    act = chain.act
+    if act and act.startswith("that:"):
+        named = memory.last_acts.get(act[5:])
+        act = "other" if named is None else "self" if named == THIS_ACT else "eli:" + named
+    if act is None and default != "self":
+        if default == "none":
+            return Found(chain.start, chain.end, quote, "unresolved",
+                         reason="no act is named and the text has no default act")
+        memory.last_was_local = False
+        return Found(chain.start, chain.end, quote, "other", act=default)
+    if act == "other":
+        memory.last_was_local = False
+        return Found(chain.start, chain.end, quote, "other", act=_act_words(text, chain))
+    if act and act.startswith("eli:"):
+        for path in act[4:].split():
+            memory.named(path)
+        memory.last_was_local = False
+        return Found(chain.start, chain.end, quote, "other",
+                     act=" ".join(f"{ELI_BASE}{p}/oj" for p in act[4:].split()))
+    chain.act = "self" if chain.act is None else chain.act
+    cited = crossrefs._chain_targets(chain, None, memory, next_annex)
+    if not cited:
+        return Found(chain.start, chain.end, quote, "unresolved",
+                     reason="it names no article, annex or recital (a reference relative to a provision the text "
+                            "does not name)")
+    linked: list[str] = []
+    problems: list[str] = []
+    candidates: list[str] = []
+    for number, local in enumerate(cited):
+        status, value = index.resolve(local, listed=number > 0)
+        if status == "linked":
+            linked.append(value)
+        elif status == "ambiguous":
+            candidates.extend(value)
+            problems.append(f"{citation_label(local, 'en')} may be " + " or ".join(
+                citation_label(v, "en") for v in value))
+        else:
+            problems.append(value)
+    linked = list(dict.fromkeys(linked))
+    if linked:
+        return Found(chain.start, chain.end, quote, "linked", tuple(linked), reason="; ".join(problems))
+    if candidates:
+        return Found(chain.start, chain.end, quote, "ambiguous", tuple(dict.fromkeys(candidates)),
+                     reason="; ".join(problems))
+    return Found(chain.start, chain.end, quote, "unresolved", reason="; ".join(problems))
+
+
+def _act_words(text: str, chain) -> str:
+    """How the other act is named at the end of a citation ("TUE", "GDPR", "du RGPD")."""
+    tail = text[chain.parts[-1].end:chain.end]
+    return re.sub(r"^[\s,]*(?:of\s+the\s+|of\s+|du\s+|de\s+la\s+|de\s+l['’]\s*|des\s+|de\s+)?", "", tail).strip() or "another act"
+
+
+class OA(DefinedNamespace):
+    """The W3C Web Annotation vocabulary (https://www.w3.org/TR/annotation-vocab/): the terms
+    the linker writes."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/ns/oa#")
+
+    Annotation: URIRef
+    SpecificResource: URIRef
+    TextPositionSelector: URIRef
+    TextQuoteSelector: URIRef
+    hasBody: URIRef
+    hasTarget: URIRef
+    hasSource: URIRef
+    hasSelector: URIRef
+    motivatedBy: URIRef
+    linking: URIRef
+    start: URIRef
+    end: URIRef
+    exact: URIRef
+
+
+# -- output -------------------------------------------------------------------------------------------
+
+#: Label tokens of a citation, to place each cited provision of a list on its own label.
+_LABEL_TOKEN = re.compile(r"\d+|\b[IVX]+\b|\(?\b[a-z]{1,5}\)")
+
+
+def link_spans(citation: Found) -> list[tuple[int, int, str]]:
+    """Where each provision of a linked citation is linked in the text: the whole citation up to
+    its first label for the first provision ("cons. 46" of "cons. 46 et 64"), then each further
+    provision on its own label ("64"). Provisions inside a range ("Articles 8 to 15") are linked
+    from the list only. A single provision is linked on the whole citation."""
+    if len(citation.targets) == 1:
+        return [(citation.start, citation.end, citation.targets[0])]
+    tokens = [(m.start(), m.end(), m.group().strip("()")) for m in _LABEL_TOKEN.finditer(citation.quote)]
+    spans: list[tuple[int, int, str]] = []
+    at = 0
+    for target in citation.targets:
+        label = target.rsplit(".", 1)[-1].partition("_")[2]
+        for i in range(at, len(tokens)):
+            if tokens[i][2] == label:
+                spans.append((tokens[i][0], tokens[i][1], target))
+                at = i + 1
+                break
+    if not spans:
+        return [(citation.start, citation.end, citation.targets[0])]
+    first = spans[0]
+    spans[0] = (0, first[1], first[2])
+    if len(spans) == 1:
+        spans[0] = (0, len(citation.quote), first[2])
+    return [(citation.start + s, citation.start + e, t) for s, e, t in spans]
+
+
+def render_html_fragment(doc: LinkedDocument, href=None) -> str:
+    """The text, HTML-escaped, with every linked citation as links (``a.cite``, tooltip in
+    ``title``), other acts' citations marked (``span.cite-other``) and unresolved ones
+    (``span.cite-unresolved``, the reason in ``title``). ``href(local_id)`` makes each link
+    (the provision's IRI by default)."""
+    href = href or doc.index.iri
+    out: list[str] = []
+    pos = 0
+    esc = html.escape
+    for c in doc.citations:
+        if c.start < pos:
+            continue
+        out.append(esc(doc.text[pos:c.start]))
+        if c.status == "linked":
+            at = c.start
+            for s, e, target in link_spans(c):
+                out.append(esc(doc.text[at:s]))
+                out.append(f'<a class="cite" href="{esc(href(target))}" title="{esc(doc.index.tooltip(target, doc.lang))}"'
+                           f' data-provision="{esc(target)}">{esc(doc.text[s:e])}</a>')
+                at = e
+            out.append(esc(doc.text[at:c.end]))
+        elif c.status == "other":
+            out.append(f'<span class="cite-other" title="{esc("Another act: " + c.act)}">{esc(c.quote)}</span>')
+        else:
+            out.append(f'<span class="cite-unresolved" title="{esc(c.reason)}">{esc(c.quote)}</span>')
+        pos = c.end
+    out.append(esc(doc.text[pos:]))
+    return "".join(out)
+
+
+def to_json(doc: LinkedDocument) -> dict:
+    return {
+        "document": doc.iri, "name": doc.name, "language": doc.lang, "length": len(doc.text),
+        "citations": [c.as_dict(doc.index) for c in doc.citations],
+        "provisions": [{k: v for k, v in p.items()} for p in doc.provisions()],
+        "unresolved": [c.as_dict(doc.index) for c in doc.problems],
+        "otherActs": [c.as_dict(doc.index) for c in doc.other_acts],
+    }
+
+
+def to_text(doc: LinkedDocument) -> str:
+    provisions = doc.provisions()
+    lines = [f"{doc.name or doc.iri}: {'French' if doc.lang == 'fr' else 'English'}, "
+             f"{len(doc.citations)} citations: {len(doc.linked)} of the AI Act ({len(provisions)} provisions), "
+             f"{len(doc.other_acts)} of other acts, {len(doc.problems)} unresolved"]
+    for p in provisions:
+        where = ", ".join(str(s) for s, _ in p["positions"])
+        lines.append(f"  {p['label']:<40} ×{p['count']:<3} at {where}")
+    if doc.problems:
+        lines.append("Unresolved or ambiguous:")
+        lines += [f"  {c.start:>6} {c.quote!r}: {c.reason}" for c in doc.problems]
+    if doc.other_acts:
+        lines.append("Other acts (not linked):")
+        lines += [f"  {c.start:>6} {c.quote!r}: {c.act}" for c in doc.other_acts]
+    return "\n".join(lines) + "\n"
+
+
+def to_graph(doc: LinkedDocument):
+    """The document as RDF: it ``dct:references`` each cited provision; each citation is an
+    ``oa:Annotation`` whose body is each provision it cites and whose target selects the citation
+    in the document by character offsets and by its exact words."""
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDF, XSD
+
+    g = Graph()
+    g.bind("oa", str(OA))
+    g.bind("dct", str(DCTERMS))
+    g.bind("act", f"{doc.index.act}/")
+    document = URIRef(doc.iri)
+    g.add((document, DCTERMS.language, Literal(doc.lang, datatype=XSD.language)))
+    if doc.name:
+        g.add((document, DCTERMS.title, Literal(doc.name)))
+    for p in doc.provisions():
+        g.add((document, DCTERMS.references, URIRef(p["iri"])))
+    for number, c in enumerate(doc.linked, 1):
+        annotation = URIRef(f"{doc.iri}#citation-{number}")
+        target, position, quote = BNode(), BNode(), BNode()
+        g.add((annotation, RDF.type, OA.Annotation))
+        g.add((annotation, OA.motivatedBy, OA.linking))
+        for local in c.targets:
+            g.add((annotation, OA.hasBody, URIRef(doc.index.iri(local))))
+        g.add((annotation, OA.hasTarget, target))
+        g.add((target, RDF.type, OA.SpecificResource))
+        g.add((target, OA.hasSource, document))
+        g.add((target, OA.hasSelector, position))
+        g.add((target, OA.hasSelector, quote))
+        g.add((position, RDF.type, OA.TextPositionSelector))
+        g.add((position, OA.start, Literal(c.start, datatype=XSD.nonNegativeInteger)))
+        g.add((position, OA.end, Literal(c.end, datatype=XSD.nonNegativeInteger)))
+        g.add((quote, RDF.type, OA.TextQuoteSelector))
+        g.add((quote, OA.exact, Literal(c.quote)))
+    return g
+
+
+def render(doc: LinkedDocument, fmt: str) -> str:
+    """A linked document in one of :data:`FORMATS`; ``html`` is a standalone page."""
+    if fmt == "json":
+        return json.dumps(to_json(doc), ensure_ascii=False, indent=1) + "\n"
+    if fmt == "text":
+        return to_text(doc)
+    if fmt == "ttl":
+        return to_graph(doc).serialize(format="turtle")
+    if fmt == "html":
+        return _standalone_html(doc)
+    raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
+
+
+def _standalone_html(doc: LinkedDocument) -> str:
+    esc = html.escape
+    items = "\n".join(
+        f'<li><a href="{esc(p["iri"])}" title="{esc(p["tooltip"])}">{esc(p["label"])}</a> ×{p["count"]}</li>'
+        for p in doc.provisions())
+    problems = "\n".join(f"<li>{esc(c.quote)} ({c.start}): {esc(c.reason)}</li>" for c in doc.problems)
+    others = "\n".join(f"<li>{esc(c.quote)} ({c.start}): {esc(c.act)}</li>" for c in doc.other_acts)
+    return (f'<!doctype html>\n<html lang="{doc.lang}">\n<head><meta charset="utf-8">'
+            f"<title>{esc(doc.name or 'Linked text')}</title></head>\n<body>\n"
+            f'<pre class="linked-text">{render_html_fragment(doc)}</pre>\n'
+            f"<h2>Cited provisions</h2>\n<ol>\n{items}\n</ol>\n"
+            + (f"<h2>Unresolved or ambiguous</h2>\n<ul>\n{problems}\n</ul>\n" if problems else "")
+            + (f"<h2>Other acts</h2>\n<ul>\n{others}\n</ul>\n" if others else "")
+            + "</body>\n</html>\n")
+
+
+# -- the command line ---------------------------------------------------------------------------------
+
+def register_command(subparsers, store_options) -> None:
+    """``aiact-kg link FILE... [--format html|json|ttl|text] [--lang fr|en] [--default-act ACT]``."""
+    p = subparsers.add_parser("link", help="link the citations of the AI Act in commentary (txt, md, html, docx, pdf)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="documents to link ('-' reads standard input)")
+    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
+    p.add_argument("--lang", choices=("fr", "en"), help="language of the documents (default: detected in each)")
+    p.add_argument("--default-act", default="ai-act", metavar="ACT",
+                   help="act of citations that name none: ai-act (default), none, or another act's name")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default standard output)")
+    store_options(p)
+    p.set_defaults(func=cmd_link)
+
+
+def cmd_link(args) -> int:
+    import sys
+
+    from .cli import UsageError, _write_output, open_store_from
+
+    documents = []
+    for name in args.files:
+        if name == "-":
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+            documents.append((name, data, "urn:stdin"))
+            continue
+        path = Path(name)
+        try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise UsageError(f"{name}: the file is {size / 1024 / 1024:.1f} MB; the linker reads files up to "
+                                 f"{MAX_BYTES // (1024 * 1024)} MB")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot be read ({exc.strerror})") from None
+        documents.append((name, data, path.resolve().as_uri()))
+    texts = []
+    for name, data, iri in documents:
+        try:
+            texts.append((name, read_document(data, name), iri))
+        except DocumentError as exc:
+            raise UsageError(f"{name}: {exc}") from None
+    index = ActIndex.from_store(open_store_from(args))
+    outputs = [render(link_text(text, index, args.lang, args.default_act, name=name, iri=iri), args.format)
+               for name, text, iri in texts]
+    if args.format == "json" and len(outputs) > 1:
+        joined = "[\n" + ",\n".join(o.rstrip() for o in outputs) + "\n]\n"
+    elif args.format == "ttl" and len(outputs) > 1:
+        from rdflib import Graph
+
+        graph = Graph()
+        for output in outputs:
+            graph.parse(data=output, format="turtle")
+        joined = graph.serialize(format="turtle")
+    else:
+        joined = "".join(outputs)
+    _write_output(joined.encode("utf-8"), args.output)
+    return 0
