@@ -1,0 +1,102 @@
+"""Descriptions written with AIRO and VAIR: the four use cases the AIRO authors published
+(``examples/airo/``, submitted as they are) get the verdict the Act gives them, through the
+alignment of ``ontology/interop.ttl`` and the rules of ``shapes/interop.ttl``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from aiact_kg import paths, validation
+
+AIRO_EXAMPLES = paths.EXAMPLES / "airo"
+ONTOLOGY = "https://w3id.org/aiact-kg/ontology#"
+ACT = "https://w3id.org/aiact-kg/reg/2024/1689/"
+OBL = ACT + "obligation/"
+ON = date(2027, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def engine(store) -> validation.Engine:
+    return validation.Engine(store=store)
+
+
+def verdict(engine, name: str):
+    path = AIRO_EXAMPLES / f"{name}.ttl"
+    report = engine.validate(path.read_bytes(), path.name, on=ON)
+    assert len(report.classification) == 1, [c.node for c in report.classification]
+    entry = report.classification[0]
+    classes = {t.iri.removeprefix(ONTOLOGY) for t in entry.tiers + entry.classes}
+    provisions = {p.removeprefix(ACT) for p in entry.provisions + entry.points}
+    return report, entry, classes, provisions
+
+
+def test_proctify_exam_proctoring_is_high_risk_under_annex_iii_point_3d(engine):
+    report, entry, classes, provisions = verdict(engine, "proctify")
+    assert "AnnexIIIHighRiskAISystem" in classes
+    assert provisions >= {"anx_III.pnt_3.pnt_d"}
+    assert not any(p.startswith("anx_III.pnt_1") for p in provisions)
+    assert not report.conforms
+    assert OBL + "art_9.par_1" in {f.obligation for f in report.results}
+
+
+def test_uber_driver_checks_are_high_risk_under_annex_iii_point_4b_and_not_remote_identification(engine):
+    report, entry, classes, provisions = verdict(engine, "uber")
+    assert "AnnexIIIHighRiskAISystem" in classes
+    assert "anx_III.pnt_4.pnt_b" in provisions
+    # biometric verification of a driver is not remote biometric identification (Annex III, 1(a))
+    assert "anx_III.pnt_1.pnt_a" not in provisions
+    assert "ProhibitedAISystem" not in classes
+    # the deployer is the drivers' (quasi-)employer: Article 26(7) applies
+    assert OBL + "art_26.par_7" in {f.obligation for f in report.results}
+
+
+def test_viogen_victim_risk_assessment_is_high_risk_under_annex_iii_point_6a_only(engine):
+    report, entry, classes, provisions = verdict(engine, "viogen")
+    assert "AnnexIIIHighRiskAISystem" in classes
+    assert "anx_III.pnt_6.pnt_a" in provisions
+    assert "anx_III.pnt_6.pnt_d" not in provisions   # the person assessed is the victim
+    assert "anx_III.pnt_5.pnt_a" not in provisions   # police protection is not a public assistance benefit
+    obligations = {f.obligation for f in report.results}
+    # a ministry deploys it: impact assessment (Article 27) and registration of the use (Article 49(3))
+    assert {OBL + "art_27.par_1", OBL + "art_49.par_3"} <= obligations
+
+
+def test_chatbot_meets_article_50_1_and_is_not_prohibited_on_its_description(engine):
+    report, entry, classes, provisions = verdict(engine, "chatbot")
+    assert "InteractiveAISystem" in classes
+    assert "art_50.par_1" in provisions
+    assert "ProhibitedAISystem" not in classes
+    assert OBL + "art_50.par_1" in {f.obligation for f in report.results}
+    warnings = [f for f in report.results if f.severity == validation.WARNING]
+    assert len(warnings) == 1 and ACT + "art_5.par_1.pnt_a" in warnings[0].provisions
+
+
+def test_a_vair_term_can_be_the_value_or_the_type_of_the_value(engine):
+    description = b"""
+@prefix airo: <https://w3id.org/airo#> .
+@prefix vair: <https://w3id.org/vair#> .
+@prefix : <http://example.org/> .
+:as-value a airo:AISystem ; airo:isAppliedWithinDomain vair:Employment ; airo:hasPurpose vair:Recruiting .
+:as-type a airo:AISystem ; airo:isAppliedWithinDomain :hr ; airo:hasPurpose :screening .
+:hr a vair:Employment .
+:screening a vair:JobApplicationScreening .
+"""
+    report = engine.validate(description, "recruiting.ttl", on=ON)
+    points = {c.node: set(c.points) for c in report.classification}
+    assert all(ACT + "anx_III.pnt_4.pnt_a" in p for p in points.values()) and len(points) == 2
+
+
+def test_every_vair_mapping_names_a_use_case_and_cites_its_annex_iii_point(store):
+    rows = store.select("""
+        PREFIX aiact: <https://w3id.org/aiact-kg/ontology#>
+        PREFIX dct: <http://purl.org/dc/terms/>
+        SELECT ?mapping ?point ?source WHERE {
+          ?mapping a aiact:AnnexIIIMapping .
+          OPTIONAL { ?mapping aiact:mapsToUseCase/aiact:listedIn ?point }
+          OPTIONAL { ?mapping dct:source ?source }
+        }""")
+    assert len(rows) >= 25
+    for row in rows:
+        assert "point" in row and "source" in row and row["point"] == row["source"], row
