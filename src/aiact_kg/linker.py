@@ -739,11 +739,11 @@ def link_spans(citation: Found) -> list[tuple[int, int, str]]:
     return [(citation.start + s, citation.start + e, t) for s, e, t in spans]
 
 
-def render_html_fragment(doc: LinkedDocument, href=None) -> str:
+def render_html_fragment(doc: LinkedDocument, href=None, anchors: bool = False) -> str:
     """The text, HTML-escaped, with every linked citation as links (``a.cite``, tooltip in
     ``title``), other acts' citations marked (``span.cite-other``) and unresolved ones
     (``span.cite-unresolved``, the reason in ``title``). ``href(local_id)`` makes each link
-    (the provision's IRI by default)."""
+    (the provision's IRI by default); with ``anchors`` each citation has the id ``c<start>``."""
     href = href or doc.index.iri
     out: list[str] = []
     pos = 0
@@ -752,18 +752,20 @@ def render_html_fragment(doc: LinkedDocument, href=None) -> str:
         if c.start < pos:
             continue
         out.append(esc(doc.text[pos:c.start]))
+        anchor = f' id="c{c.start}"' if anchors else ""
         if c.status == "linked":
             at = c.start
             for s, e, target in link_spans(c):
                 out.append(esc(doc.text[at:s]))
-                out.append(f'<a class="cite" href="{esc(href(target))}" title="{esc(doc.index.tooltip(target, doc.lang))}"'
-                           f' data-provision="{esc(target)}">{esc(doc.text[s:e])}</a>')
-                at = e
+                out.append(f'<a class="cite"{anchor} href="{esc(href(target))}" '
+                           f'title="{esc(doc.index.tooltip(target, doc.lang))}" data-provision="{esc(target)}">'
+                           f'{esc(doc.text[s:e])}</a>')
+                at, anchor = e, ""
             out.append(esc(doc.text[at:c.end]))
         elif c.status == "other":
-            out.append(f'<span class="cite-other" title="{esc("Another act: " + c.act)}">{esc(c.quote)}</span>')
+            out.append(f'<span class="cite-other"{anchor} title="{esc("Another act: " + c.act)}">{esc(c.quote)}</span>')
         else:
-            out.append(f'<span class="cite-unresolved" title="{esc(c.reason)}">{esc(c.quote)}</span>')
+            out.append(f'<span class="cite-unresolved"{anchor} title="{esc(c.reason)}">{esc(c.quote)}</span>')
         pos = c.end
     out.append(esc(doc.text[pos:]))
     return "".join(out)

@@ -11,7 +11,8 @@
   and the query editor;
 - ``definitions``, ``obligations``, ``timeline``, ``ontology_docs``: the glossary of Article 3,
   the obligations by actor, the dates of Article 113, the ontology reference;
-- ``validate``: checks a description of an AI system, when ``aiact_kg.validation`` is there.
+- ``validate``: checks a description of an AI system, when ``aiact_kg.validation`` is there;
+- ``link``: links the citations of the Act in a pasted or uploaded commentary.
 
 Every page is rendered from named queries (``queries/``); templates and static files are in
 the ``web/`` data folder. ``aiact-kg serve`` runs the application under waitress.
@@ -55,7 +56,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 BLUEPRINTS = ("browse", "search", "sparql", "definitions", "obligations", "timeline",
-              "ontology_docs", "resources")
+              "ontology_docs", "link", "resources")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -115,6 +116,7 @@ def _nav_items() -> list[tuple[str, str]]:
              ("/timeline", "Timeline"), ("/search", "Search"), ("/sparql", "SPARQL")]
     if "validate" in current_app.blueprints:
         items.append(("/validate", "Validate"))
+    items.append(("/link", "Link a text"))
     items.append(("/ontology", "Ontology"))
     return items
 
