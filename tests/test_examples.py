@@ -1,0 +1,88 @@
+"""The example descriptions of ``examples/`` get the verdicts their header comments state.
+
+Each example starts with a comment a lawyer can read, then machine-readable lines:
+``# expect-tier:`` (a class or risk tier the system or model must get), ``# expect-not-tier:``,
+``# expect-point:`` (a provision its classification must rest on), ``# expect-conforms:``
+(true or false), ``# expect-obligation:`` (an obligation a finding must name) and
+``# expect-provider:`` (an organisation that becomes a provider under Article 25(1)). They
+are checked on a day when every obligation of the Act applies.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from aiact_kg import paths, validation
+
+EXAMPLES = sorted(paths.EXAMPLES.glob("*.ttl"))
+ON = date(2028, 1, 1)
+PREFIXES = {
+    "aiact": "https://w3id.org/aiact-kg/ontology#",
+    "act": "https://w3id.org/aiact-kg/reg/2024/1689/",
+    "obl": "https://w3id.org/aiact-kg/reg/2024/1689/obligation/",
+}
+
+
+@pytest.fixture(scope="module")
+def engine(store) -> validation.Engine:
+    return validation.Engine(store=store)
+
+
+def expectations(path: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    base = f"https://example.org/{path.stem}#"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"#\s*expect-([a-z-]+):\s*(\S+)", line)
+        if match:
+            key, value = match.groups()
+            if ":" in value:
+                prefix, _, local = value.partition(":")
+                value = base + local if prefix == "" else PREFIXES.get(prefix, prefix + ":") + local
+            found.setdefault(key, []).append(value)
+    return found
+
+
+def test_there_are_at_least_fifteen_examples_each_introduced_by_a_comment():
+    assert len(EXAMPLES) >= 15
+    for path in EXAMPLES:
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("# "), path.name
+        expected = expectations(path)
+        assert "tier" in expected and "conforms" in expected, path.name
+
+
+def test_there_are_complete_and_incomplete_variants():
+    verdicts = {expectations(p)["conforms"][0] == "true" for p in EXAMPLES}
+    assert verdicts == {True, False}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_the_example_gets_the_verdict_it_states(engine, path):
+    expected = expectations(path)
+    report = engine.validate(path.read_bytes(), path.name, on=ON)
+    assert report.classification, report.warnings
+    classes = {t.iri for c in report.classification for t in c.tiers + c.classes}
+    provisions = {p for c in report.classification for p in c.provisions + c.points}
+    providers = {r.organisation for c in report.classification for r in c.roles if r.role.endswith("#Provider")}
+    obligations = {f.obligation for f in report.results}
+    findings = [(f.severity, f.obligation, f.message[:80]) for f in report.results]
+
+    for tier in expected.get("tier", []):
+        assert tier in classes, (tier, classes)
+    for tier in expected.get("not-tier", []):
+        assert tier not in classes, (tier, classes)
+    for point in expected.get("point", []):
+        assert point in provisions, (point, provisions)
+    for organisation in expected.get("provider", []):
+        assert organisation in {p.strip("<>") for p in providers}, (organisation, providers)
+    conforms = expected["conforms"][0] == "true"
+    assert report.conforms is conforms, findings
+    if conforms:
+        assert report.results == [], findings
+    for obligation in expected.get("obligation", []):
+        assert obligation in obligations, (obligation, findings)
+    assert not report.unknown_terms
