@@ -139,6 +139,11 @@ def test_english_article_3_4_is_the_definition_of_deployer(index):
     assert cites(index, "Article 3(4) of the AI Act") == [("art_3.pnt_4",)]
 
 
+def test_english_dash_between_labels_is_a_range(index):
+    assert cites(index, "Articles 8–15 and Annexes I-III") == [tuple(f"art_{n}" for n in range(8, 16)),
+                                                               ("anx_I", "anx_II", "anx_III")]
+
+
 def test_english_comma_starts_a_new_citation_at_a_new_article(index):
     assert cites(index, "Article 6, Article 9, Chapter V") == [("art_6",), ("art_9",), ("cpt_V",)]
 
@@ -180,6 +185,14 @@ def test_ai_act_named_after_one_of_two_coordinated_articles_keeps_it(index):
 
 def test_named_act_after_of_is_another_act(index):
     assert only(index, "Article 10 of the Data Act").status == "other"
+
+
+def test_article_of_a_national_statute_is_another_act(index):
+    assert only(index, "Article 3 of the German Basic Law").status == "other"
+
+
+def test_french_article_of_a_code_is_another_act(index):
+    assert only(index, "l’article 1240 du code civil", "fr").status == "other"
 
 
 def test_ai_act_by_its_number_is_the_ai_act(index):

@@ -36,11 +36,13 @@ text in the document's language as its tooltip), JSON, plain text or Turtle (the
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import html
 import io
 import json
+import logging
 import re
 import zipfile
 from collections import Counter
@@ -327,6 +329,7 @@ def _pdf_text(data: bytes) -> str:
         from pypdf.errors import PyPdfError
     except ImportError:  # pragma: no cover - pypdf is a dependency
         raise DocumentError("reading PDF needs the pypdf package") from None
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not the reader's business
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -389,7 +392,8 @@ def _english_commentary() -> tuple[crossrefs._Lexicon, re.Pattern]:
         """
     named_other = (r"TFEU|TEU|GDPR|EUDPR|DSA|DMA|ECHR|LED|NIS{_WS}?2|CRA|DGA|Charter|Treaty|Treaties|Protocol"
                    r"|Convention|Title|Part").replace("{_WS}", _WS)
-    generic_other = rf"(?:[A-Z][\w-]+{_WS}+){{1,4}}(?:Act|Directive|Regulation|Convention|Code)\b"
+    generic_other = (rf"(?:[A-Z][\w-]+{_WS}+){{1,4}}(?:Act|Directive|Regulation|Convention|Code|Statute|Law|Rules"
+                     rf"|Agreement)\b|(?:Statute|Constitution|Basic{_WS}+Law)\b")
     own = (rf"(?:(?:the{_WS}+)?(?:EU{_WS}+)?(?:AI|Artificial{_WS}+Intelligence){_WS}+(?:Act|Regulation)"
            rf"|AIA|(?:this|the){_WS}+(?:Regulation|Act)(?!{_WS}*\(|{_WS}+(?:No|\d|on|of)\b))\b")
     return _commentary_lexicon(
@@ -458,8 +462,10 @@ def _commentary_lexicon(base, heads: str, *, article_label, paragraph_label, own
     # In commentary a comma also separates citations ("Article 6, Article 9, Chapter V"): it
     # joins only a finer part ("Article 6, paragraph 3"), never a new article, chapter or annex.
     join_smaller = re.compile(rf"(?:{_WS}*,{_WS}*|{_WS}+)(?!{_NEW_CITATION}{_WS}*[\dIVX(])")
+    # "Articles 8–15", "art. 8-15", "Annexes I–III": a dash between two labels is a range too.
+    range_word = re.compile(rf"{base.range_word.pattern}|{_WS}?[-–—]{_WS}?(?=\(?(?:\d|[a-z]\)|[IVX]))")
     lexicon = dataclasses.replace(
-        base, heads=heads_re, join_smaller=join_smaller, article_label=article_label, paragraph_label=paragraph_label,
+        base, heads=heads_re, join_smaller=join_smaller, range_word=range_word, article_label=article_label, paragraph_label=paragraph_label,
         own_act=re.compile(own_act), other_text=re.compile(rf"(?:{other}|{other_generic})\b"),
         other_text_suffix=re.compile(other_suffix), start=start,
     )
@@ -559,9 +565,9 @@ class LinkedDocument:
     iri: str = ""
 
     def __post_init__(self):
-        if not self.iri:
-            digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
-            self.iri = f"urn:sha256:{digest}"
+        if not self.iri:  # a named-information IRI of the text (RFC 6920)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(self.text.encode("utf-8")).digest()).rstrip(b"=")
+            self.iri = f"ni:///sha-256;{digest.decode('ascii')}"
 
     @property
     def linked(self) -> list[Found]:
@@ -888,7 +894,7 @@ def cmd_link(args) -> int:
     for name in args.files:
         if name == "-":
             data = sys.stdin.buffer.read(MAX_BYTES + 1)
-            documents.append((name, data, "urn:stdin"))
+            documents.append(("standard input", data, ""))  # named by the hash of its text
             continue
         path = Path(name)
         try:
