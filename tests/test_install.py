@@ -30,6 +30,7 @@ def test_the_wheel_carries_the_corpus_ontology_queries_and_web_folders(wheel):
     assert "aiact_kg/_data/corpus/README.md" in names
     assert "aiact_kg/_data/ontology/text.ttl" in names
     assert "aiact_kg/_data/queries/checks/dangling-citation-violation.rq" in names
+    assert "aiact_kg/_data/shapes/classification.ttl" in names
 
 
 def test_an_installed_package_finds_its_data_through_one_module(wheel, tmp_path):

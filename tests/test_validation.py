@@ -60,7 +60,8 @@ def engine(graph_file, tmp_path_factory) -> validation.Engine:
     ontology = folder / "standin-ontology.nt"
     quads = pyoxigraph.parse(path=str(STANDIN / "ontology.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
     ontology.write_bytes(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_TRIPLES))
-    return validation.Engine(store=EmbeddedStore(files=[graph_file, ontology]), shapes=STANDIN / "shapes")
+    return validation.Engine(store=EmbeddedStore(files=[graph_file, ontology]), shapes=STANDIN / "shapes",
+                             ontology=[STANDIN])
 
 
 @pytest.fixture
@@ -357,3 +358,25 @@ def test_the_command_writes_a_turtle_report(process_engine, files, capsys):
     assert cli.main(["validate", files["incomplete.ttl"], "--on", "2026-09-01", "--format", "ttl"]) == 1
     graph = rdflib.Graph().parse(data=capsys.readouterr().out, format="turtle")
     assert len(list(graph.subjects(RDF.type, SH.ValidationReport))) == 1
+
+
+# -- the web page --------------------------------------------------------------------------------
+
+def test_the_validate_page_shows_the_classification_and_dated_findings(process_engine):
+    from aiact_kg.web import create_app
+
+    app = create_app({"STORE": process_engine.store, "TESTING": True, "SPARQL_WORKERS": 1})
+    page = app.test_client().post("/validate", data={"description": RECRUITMENT, "on": "2026-08-01"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "The description conforms." in html  # only a warning before 2 August 2026
+    assert "high risk" in html and "Annex III, point 4(a)" in html
+    assert "applies from 2026-08-02" in html
+
+
+def test_the_validate_page_reports_a_syntax_error_as_a_bad_request(process_engine):
+    from aiact_kg.web import create_app
+
+    app = create_app({"STORE": process_engine.store, "TESTING": True, "SPARQL_WORKERS": 1})
+    page = app.test_client().post("/validate", data={"description": PREFIXES + ":x a ;", "on": "2026-08-01"})
+    assert page.status_code == 400 and "description.ttl:" in page.get_data(as_text=True)

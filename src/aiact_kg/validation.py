@@ -82,6 +82,15 @@ LISTED_PROPERTIES = (AIACT.usedFor, AIACT.usesPractice, AIACT.productCoveredBy)
 ARTEFACT_ROOTS = (AIACT.AISystem, AIACT.GeneralPurposeAIModel)
 
 
+#: What the ontology extract keeps of terms (hierarchy and alignments) and leaves out of
+#: individuals (documentation and citations: the rules read neither).
+_HIERARCHY = {RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty}
+_TERM_TYPES = {OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+               RDF.Property, OWL.Ontology, OWL.Restriction}
+_DOCUMENTATION = {RDFS.label, RDFS.comment, SKOS.definition, SKOS.prefLabel, SKOS.altLabel, SKOS.note,
+                  SKOS.scopeNote, SKOS.example, DCTERMS.description, DCTERMS.source, AIACT.excerpt}
+
+
 class InputError(ValueError):
     """The description cannot be used: unreadable, too large, or a syntax error (the message
     names the file and, where the parser knows them, the line and column)."""
@@ -320,7 +329,8 @@ class Engine:
     the build by default). ``shapes``: the folder of shapes files (``shapes/`` by default).
     """
 
-    def __init__(self, store=None, shapes: Path | None = None, base: str | None = None):
+    def __init__(self, store=None, shapes: Path | None = None, base: str | None = None,
+                 ontology: Sequence[Path] | None = None):
         if store is None:
             from .store import EmbeddedStore
 
@@ -328,6 +338,7 @@ class Engine:
         self.store = store
         self.base = getattr(store, "base", None) or build.configured_base(base)
         self.shapes_folder = Path(shapes) if shapes else paths.SHAPES
+        self.ontology_folders = [Path(f) for f in ontology] if ontology else [paths.ONTOLOGY]
         self.shapes = self._load_shapes()
         self.shape_obligations = self._shape_obligations()
         self.shape_names = self._shape_names()
@@ -371,17 +382,31 @@ class Engine:
                 names[child] = parent
         return names
 
-    def _triples(self, name: str) -> rdflib.Graph:
-        """The rows ``?s ?p ?o`` of a named query, as a graph."""
-        graph = rdflib.Graph()
-        for row in self.store.run(name):
-            graph.add((_rdflib(row["s"]), _rdflib(row["p"]), _rdflib(row["o"])))
-        return graph
-
     def _load_ontology(self) -> rdflib.Graph:
-        """The part of the ontology the shapes need: the class hierarchy and the individuals
-        a description points at (use cases, practices, legislation…), without labels."""
-        return self._triples("validation-ontology")
+        """The part of the ontology the shapes need, read from ``ontology/``: the class and
+        property hierarchy, the alignments of other vocabularies, and the individuals a
+        description points at (Annex III use cases, Article 5(1) practices, Annex I
+        legislation, derogation conditions…) with what they state, except labels and
+        documentation; no normative statement, no provision of the text."""
+        try:
+            lines = [line for folder in self.ontology_folders for line in build.curated_triples(folder, self.base)]
+        except build.BuildError as exc:
+            raise EngineError(f"the ontology cannot be read: {exc}") from None
+        whole = rdflib.Graph()
+        whole.parse(data="\n".join(lines), format="nt")
+        extract = rdflib.Graph()
+        for s, p, o in whole:
+            if p in _HIERARCHY and isinstance(s, URIRef) and isinstance(o, URIRef):
+                extract.add((s, p, o))
+        for s in set(whole.subjects(RDF.type)):
+            if not (isinstance(s, URIRef) and str(s).startswith(ONTOLOGY_NS)):
+                continue
+            if any(t in _TERM_TYPES for t in whole.objects(s, RDF.type)):
+                continue
+            for p, o in whole.predicate_objects(s):
+                if p not in _DOCUMENTATION:
+                    extract.add((s, p, o))
+        return extract
 
     def _load_obligations(self) -> dict[str, ObligationFacts]:
         rows = self.store.run("validation-obligations")
@@ -398,7 +423,7 @@ class Engine:
                     entry["from"] = date.fromisoformat(row["applicableFrom"].value[:10])
                 except ValueError:
                     pass
-            if "prohibition" in row and row["prohibition"].value == "true":
+            if "prohibition" in row:
                 entry["prohibition"] = True
         return {iri: ObligationFacts(iri, e["label"], tuple(sorted(e["sources"])), e["from"], e["prohibition"])
                 for iri, e in collected.items()}

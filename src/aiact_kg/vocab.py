@@ -110,3 +110,4 @@ class AIACT(DefinedNamespace):
     MinimalRisk: URIRef
     obligation: URIRef
     applicableFrom: URIRef
+    excerpt: URIRef

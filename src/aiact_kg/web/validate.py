@@ -68,5 +68,22 @@ def report_view(report) -> dict:
                         "focus": str(field(result, "focus", "focus_node", default="") or ""),
                         "path": str(field(result, "path", default="") or ""),
                         "sources": [str(s) for s in sources]})
+    for result, source in zip(results, field(report, "results", "violations", default=[]) or []):
+        result["obligation"] = str(field(source, "obligation", default="") or "")
+        applicable = field(source, "applicable_from", default=None)
+        result["applicable_from"] = applicable.isoformat() if hasattr(applicable, "isoformat") else str(applicable or "")
+    classification = []
+    for entry in field(report, "classification", default=[]) or []:
+        classification.append({
+            "label": str(field(entry, "label", default="")), "node": str(field(entry, "node", default="")),
+            "minimal": bool(field(entry, "minimal", default=False)),
+            "tiers": [str(field(t, "label", default="")) for t in field(entry, "tiers", default=[]) or []],
+            "classes": [{"label": str(field(c, "label", default="")), "sources": list(field(c, "provisions", default=[]))}
+                        for c in field(entry, "classes", default=[]) or []],
+            "provisions": list(field(entry, "provisions", default=[]) or []),
+            "roles": [{"label": str(field(r, "label", default="")), "role": str(field(r, "role_label", default="")),
+                       "sources": list(field(r, "provisions", default=[]))} for r in field(entry, "roles", default=[]) or []],
+        })
     return {"conforms": bool(field(report, "conforms", default=not results)), "results": results,
+            "classification": classification, "warnings": [str(w) for w in field(report, "warnings", default=[]) or []],
             "text": str(field(report, "text", default="") or "")}
