@@ -101,6 +101,14 @@ def test_french_article_3_point_is_a_definition(index):
     assert cites(index, "l’article 3, point 52)") == [("art_3.pnt_52",)]
 
 
+def test_french_numbered_point_closed_by_a_bracket_is_a_point_of_article_3(index):
+    assert cites(index, "le déployeur est défini à l’art. 3, 4) du règlement", "fr") == [("art_3.pnt_4",)]
+
+
+def test_french_article_in_brackets_is_still_an_article(index):
+    assert cites(index, "la base de données (art. 26, § 8 et art. 71)", "fr") == [("art_26.par_8",), ("art_71",)]
+
+
 # -- English styles -----------------------------------------------------------------------------
 
 def test_english_article_paragraph_in_brackets(index):
@@ -113,6 +121,14 @@ def test_english_article_points_range(index):
 
 def test_english_articles_8_to_15_expand_to_eight_articles(index):
     assert cites(index, "Articles 8 to 15 set the requirements") == [tuple(f"art_{n}" for n in range(8, 16))]
+
+
+def test_english_point_right_after_an_article_without_paragraphs(index):
+    assert cites(index, "under Article 113(b)") == [("art_113.pnt_b",)]
+
+
+def test_english_capital_art_without_a_dot(index):
+    assert cites(index, "Art 50(1) AIA requires") == [("art_50.par_1",)]
 
 
 def test_english_recital(index):

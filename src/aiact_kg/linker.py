@@ -376,7 +376,7 @@ _LETTER = r"(?:[a-z]|[ivxl]{2,6})"
 def _english_commentary() -> tuple[crossrefs._Lexicon, re.Pattern]:
     base = crossrefs._LEXICONS["en"]
     ordinal = _words(*_ORDINALS["en"])
-    heads = rf"""(?P<art>[Aa]rticles?|[Aa]rts?\.){_WS}*(?=[A-Z]?\d)
+    heads = rf"""(?P<art>[Aa]rticles?|[Aa]rts?\.|Arts?(?={_WS}\d)){_WS}*(?=[A-Z]?\d)
         |(?P<par>[Pp]aragraphs?|[Pp]aras?\.|§§?){_WS}*(?=\(?\d)
         |(?P<pnt>(?:[Pp]oints?|[Pp]ts?\.){_WS}*(?=\(|\d)|[Ss]ub{_WS}+(?=\({_LETTER}\))|(?=\([a-z]\)(?!{_WS}*\w)))
         |(?P<cpt>Chapters?|Chap\.){_WS}+(?=[IVX]+\b)
@@ -398,7 +398,10 @@ def _english_commentary() -> tuple[crossrefs._Lexicon, re.Pattern]:
            rf"|AIA|(?:this|the){_WS}+(?:Regulation|Act)(?!{_WS}*\(|{_WS}+(?:No|\d|on|of)\b))\b")
     return _commentary_lexicon(
         base, heads,
-        article_label=base.article_label,
+        article_label=re.compile(
+            rf"(?P<n>[A-Z]?\d+[a-z]?)(?![\d/])(?!\.\d)"
+            rf"(?:{_WS}?(?=\((?:\d+|[a-z]|[ivxl]{{2,6}})\))(?:\((?P<p>\d+)\))?(?P<pts>(?:\((?:[a-z]|[ivxl]{{2,6}})\))*))?"
+        ),
         paragraph_label=re.compile(r"\((\d+)\)|(\d+)(?![\d/])(?!\.\d)"),
         own_act=own,
         own_suffix=rf"{_WS}*(?:,{_WS}*)?(?:(?:EU{_WS}+)?AI{_WS}+Act|AIA)\b",
@@ -412,9 +415,9 @@ def _french_commentary() -> tuple[crossrefs._Lexicon, re.Pattern]:
     ordinal = _words(*_ORDINALS["fr"])
     that = r"(?:[Ll]edit|[Ll]adite|[Ll]esdite?s|[Dd]udit|[Aa]udit|[Dd]esdite?s|[Aa]uxdite?s)"
     act_words = r"(?:directive|règlement|décision|recommandation)"
-    heads = rf"""(?P<art>[Aa]rticles?|[Aa]rts?\.){_WS}*(?=[A-Z]?\d|premier\b|1er\b)
+    heads = rf"""(?P<art>[Aa]rticles?|[Aa]rts?\.|Arts?(?={_WS}\d)){_WS}*(?=[A-Z]?\d|premier\b|1er\b)
         |(?P<par>[Pp]aragraphes?|§§?|[Pp]ar\.|[Pp]aras?\.){_WS}*(?=\d)
-        |(?P<pnt>(?:[Pp]oints?|[Pp]ts?\.?){_WS}*(?=\d|{_LETTER}\))|[Ss]ous{_WS}+(?={_LETTER}\))|(?=[a-z]\)))
+        |(?P<pnt>(?:[Pp]oints?|[Pp]ts?\.?){_WS}*(?=\d|{_LETTER}\))|[Ss]ous{_WS}+(?={_LETTER}\))|(?=[a-z]\)|\d+\)))
         |(?P<cpt>[Cc]hapitres?|[Cc]hap\.){_WS}+(?=[IVX]+\b)
         |(?P<sct>[Ss]ections?){_WS}+(?=(?:[A-Z]|\d+)\b)
         |(?P<anx>[Aa]nnexes?){_WS}+(?=[IVX]+\b)
@@ -434,7 +437,7 @@ def _french_commentary() -> tuple[crossrefs._Lexicon, re.Pattern]:
         base, heads,
         article_label=re.compile(
             rf"(?P<n>[A-Z]?\d+|premier|1er)\b(?:{_WS}+(?P<bis>bis|ter|quater)\b)?(?![\d/])"
-            rf"(?:{_WS}?\((?P<p>\d+)\)(?P<pts>(?:\((?:[a-z]|[ivxl]{{2,6}})\))*))?"
+            rf"(?:{_WS}?(?=\((?:\d+|[a-z]|[ivxl]{{2,6}})\))(?:\((?P<p>\d+)\))?(?P<pts>(?:\((?:[a-z]|[ivxl]{{2,6}})\))*))?"
         ),
         paragraph_label=re.compile(r"(\d+)(?:er)?(?![\d/])(?!\.\d)"),
         own_act=own,
@@ -455,7 +458,7 @@ def _commentary_lexicon(base, heads: str, *, article_label, paragraph_label, own
     Act's name written right after a citation without "of" ("Article 6(3) AI Act", "art. 5 RIA")."""
     heads_re = re.compile(heads, re.X)
     # Scanning starts only at a head word: a bare "b)" continues a citation, it never opens one.
-    scan_heads = heads.replace("|(?=[a-z]\\)))", ")").replace(f"|(?=\\([a-z]\\)(?!{_WS}*\\w)))", ")")
+    scan_heads = heads.replace("|(?=[a-z]\\)|\\d+\\)))", ")").replace(f"|(?=\\([a-z]\\)(?!{_WS}*\\w)))", ")")
     assert scan_heads != heads, "the bare point label must not open a citation"
     act_name = base.act_name.pattern
     start = re.compile(rf"\b(?:(?P<part>{scan_heads})|(?P<act>{act_name})|(?P<other>{other})\b)|(?P<par2>§)", re.X)
@@ -504,8 +507,11 @@ class _CommentaryGrammar(_Grammar):
 
     def _article_item(self, text: str, pos: int, previous):
         """Also a point continuing a list or range after an article's point: the "(h)" of
-        "Article 5(1)(a) to (h)" and the "(c)" of "Article 5(1)(b) and (c)"."""
+        "Article 5(1)(a) to (h)" and the "(c)" of "Article 5(1)(b) and (c)"; but a number closed
+        by a bracket is not a further article in a list ("art. 3, 4)" is point 4) of Article 3)."""
         found = super()._article_item(text, pos, previous)
+        if found and previous is not None and found[0][-1].kind == "art" and text.startswith(")", found[1]):
+            return None  # "art. 3, 4)": point 4) of Article 3, not Articles 3 and 4
         if found or previous is None or previous[-1].kind != "pnt":
             return found
         m = _POINT_CONTINUATION.match(text, pos)
