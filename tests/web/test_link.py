@@ -118,3 +118,13 @@ def test_twenty_megabyte_file_is_refused_with_the_limit(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 413
     assert "10 MB" in page and "Traceback" not in page
+
+
+def test_form_and_result_pages_are_well_formed_with_unique_ids(client):
+    from test_quality import Checker
+
+    for response in (client.get("/link"), post(client, text=FRENCH + " " + FRENCH)):
+        checker = Checker()
+        checker.feed(response.get_data(as_text=True))
+        assert checker.problems == [] and not checker.stack
+        assert len(checker.ids) == len(set(checker.ids))
