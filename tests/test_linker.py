@@ -243,6 +243,11 @@ def test_point_without_its_paragraph_is_ambiguous_where_several_paragraphs_have_
     assert found.status == "ambiguous" and set(found.targets) == {"art_5.par_1.pnt_a", "art_5.par_2.pnt_a"}
 
 
+def test_annex_point_in_several_sections_is_ambiguous(index):
+    found = only(index, "Annex VIII, point 1", "en")
+    assert found.status == "ambiguous" and len(found.targets) == 3
+
+
 def test_relative_paragraph_is_unresolved_with_its_reason(index):
     found = only(index, "under paragraph 2, the provider")
     assert found.status == "unresolved" and "relative" in found.reason

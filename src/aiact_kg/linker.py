@@ -46,7 +46,7 @@ import logging
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib.namespace import DefinedNamespace, Namespace
@@ -55,6 +55,7 @@ from rdflib.term import URIRef
 from . import crossrefs
 from .citations import citation_label
 from .crossrefs import _APOS, _ORDINALS, _WS, ELI_BASE, THIS_ACT, _Grammar, _Memory, _Part, _words
+from .vocab import DEFAULT_BASE
 
 __all__ = [
     "ACT_PATH",
@@ -92,7 +93,7 @@ class ActIndex:
     the start of their text in each language. Built once from the named query
     ``linker-provisions`` (:meth:`from_store`)."""
 
-    def __init__(self, rows: list[dict], base: str = "https://w3id.org/aiact-kg/"):
+    def __init__(self, rows: list[dict], base: str = DEFAULT_BASE):
         self.base = base
         self.act = f"{base}{ACT_PATH}"
         self.parent: dict[str, str | None] = {}
@@ -113,13 +114,10 @@ class ActIndex:
         for local, parent in self.parent.items():
             self.children.setdefault(_structural_parent(local) or "", []).append(local)
         self._keys: dict[str, tuple] = {}
-        from .textgraph import _sectionless_annex_points
-
-        self.sectionless = _sectionless_annex_points(dict.fromkeys(self.ids, ""))
 
     @classmethod
     def from_store(cls, store) -> "ActIndex":
-        base = getattr(store, "base", None) or "https://w3id.org/aiact-kg/"
+        base = getattr(store, "base", None) or DEFAULT_BASE
         return cls(store.run("linker-provisions"), base)
 
     def iri(self, local_id: str) -> str:
@@ -168,9 +166,9 @@ class ActIndex:
         [ids])`` or ``("unresolved", reason)``.
 
         * "Article 3(4)" is point (4) of Article 3, which has points, not paragraphs;
-        * "Annex I, point 5" is the point of whichever section of Annex I has it;
-        * "Article 5, point (a)" is the point (a) of the one paragraph of Article 5 that has one,
-          and ambiguous when several do;
+        * "Annex I, point 5" is the point of whichever section of Annex I has it, and "Article 5,
+          point (a)" the point (a) of the one paragraph of Article 5 that has one; ambiguous when
+          several do ("Annex VIII, point 1");
         * ``listed`` after another label of the same citation, "art. 96, §1 et 97" cites Article
           97 where Article 96 has no paragraph 97;
         * a level the text does not have is dropped ("Article 26(5), first subparagraph" where
@@ -179,8 +177,6 @@ class ActIndex:
         """
         if local_id in self.ids:
             return "linked", local_id
-        if local_id in self.sectionless:
-            return "linked", self.sectionless[local_id]
         steps = local_id.split(".")
         if steps[0] == "art_3" and len(steps) == 2 and steps[1].startswith("sbp_"):
             candidate = "art_3.pnt_" + steps[1][4:]
@@ -190,8 +186,9 @@ class ActIndex:
             number, article = steps[1][4:], steps[0][4:]
             if f"art_{number}" in self.ids and number.isdigit() and article.isdigit() and int(number) > int(article):
                 return "linked", f"art_{number}"
-        if len(steps) >= 2 and steps[0].startswith("art_") and steps[1].startswith("pnt_"):
-            pattern = re.compile(re.escape(steps[0]) + r"\.par_\d+\." + re.escape(".".join(steps[1:])) + "$")
+        middle = {"art": r"par_\d+", "anx": r"sct_\w+"}.get(steps[0].partition("_")[0])
+        if len(steps) >= 2 and middle and steps[1].startswith("pnt_"):
+            pattern = re.compile(re.escape(steps[0]) + rf"\.{middle}\." + re.escape(".".join(steps[1:])) + "$")
             candidates = sorted((i for i in self.ids if pattern.match(i)), key=self.sort_key)
             if len(candidates) == 1:
                 return "linked", candidates[0]
