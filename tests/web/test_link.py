@@ -24,6 +24,10 @@ def test_link_page_states_the_upload_limit_and_formats(client):
     assert 'href="/link"' in page  # in the navigation
 
 
+def test_link_page_has_no_act_language_switch(client):
+    assert 'class="languages"' not in post(client, text=FRENCH).get_data(as_text=True)
+
+
 def test_link_page_has_no_inline_script_or_style(client):
     page = client.get("/link").get_data(as_text=True)
     assert "<script>" not in page and "<style" not in page and " style=" not in page

@@ -51,7 +51,8 @@ def _allow_documents():
 
 
 def _form(**values) -> dict:
-    defaults = {"text": "", "lang": "auto", "default_act": "ai-act", "error": None, "doc": None,
+    # "text_lang", not "lang": the layout reads "lang" as the language of the page's Act text.
+    defaults = {"text": "", "text_lang": "auto", "default_act": "ai-act", "error": None, "doc": None,
                 "limit_mb": upload_limit() // (1024 * 1024), "accept": ACCEPT}
     defaults.update(values)
     return defaults
@@ -75,7 +76,8 @@ def link():
             error=f"The document is larger than the {upload_limit() // (1024 * 1024)} MB this page takes.")), 413
     if lang not in ("auto", "fr", "en"):
         lang = "auto"
-    values = {"text": pasted if not (upload and upload.filename) else "", "lang": lang, "default_act": default_act}
+    values = {"text": pasted if not (upload and upload.filename) else "", "text_lang": lang,
+              "default_act": default_act}
     try:
         if upload is not None and upload.filename:
             data = upload.read(upload_limit() + 1)
