@@ -359,6 +359,12 @@ def test_html_escapes_the_text_and_links_each_provision_of_a_list(index):
     assert "&amp;" in html and 'class="cite-other"' in html
 
 
+def test_first_provision_of_a_range_is_linked_on_its_own_label(index):
+    doc = link_text("art. 6, §§ 6 à 8", index, "fr")
+    assert [(doc.text[s:e], t) for s, e, t in linker.link_spans(doc.linked[0])] == [
+        ("art. 6, §§ 6", "art_6.par_6"), ("8", "art_6.par_8")]
+
+
 def test_provisions_are_listed_in_the_acts_order_with_counts_and_positions(index):
     doc = link_text("Annex III, Article 26(5), recital 97, Article 6, Article 26(5)", index, "en")
     listed = doc.provisions()

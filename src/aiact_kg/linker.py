@@ -731,13 +731,13 @@ def link_spans(citation: Found) -> list[tuple[int, int, str]]:
         return [(citation.start, citation.end, citation.targets[0])]
     tokens = [(m.start(), m.end(), m.group().strip("()")) for m in _LABEL_TOKEN.finditer(citation.quote)]
     spans: list[tuple[int, int, str]] = []
-    at = 0
-    for target in citation.targets:
+    before = len(tokens)  # from the last label back: in "art. 6, §§ 6 à 8" paragraph 6 is the second "6"
+    for target in reversed(citation.targets):
         label = target.rsplit(".", 1)[-1].partition("_")[2]
-        for i in range(at, len(tokens)):
+        for i in range(before - 1, -1, -1):
             if tokens[i][2] == label:
-                spans.append((tokens[i][0], tokens[i][1], target))
-                at = i + 1
+                spans.insert(0, (tokens[i][0], tokens[i][1], target))
+                before = i
                 break
     if not spans:
         return [(citation.start, citation.end, citation.targets[0])]
