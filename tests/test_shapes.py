@@ -99,7 +99,11 @@ def test_every_cited_provision_exists_in_the_graph(shapes, store):
 
 def test_every_named_shape_has_a_message_a_lawyer_can_read(shapes):
     checking = set(shapes.subjects(AIACT.checksObligation, None))
-    silent = [s for s in checking if not any(m.language == "en" for m in shapes.objects(s, SH.message))]
+    def messages(shape):
+        for node in [shape, *shapes.objects(shape, SH.sparql)]:
+            yield from shapes.objects(node, SH.message)
+
+    silent = [s for s in checking if not any(m.language == "en" for m in messages(s))]
     assert not silent
 
 
