@@ -238,6 +238,13 @@ def test_unknown_terms_of_our_namespace_are_listed_in_a_warning(engine):
     assert any("usedFr" in w for w in report.warnings)
 
 
+def test_a_value_that_is_not_of_its_datatype_is_named_in_a_warning(engine, capsys):
+    text = RECRUITMENT + ':cv-screening aiact:placedOnMarket "2026-13-45"^^<http://www.w3.org/2001/XMLSchema#date> .'
+    report = check(engine, text, HIGH_RISK_DAY)
+    assert any('"2026-13-45"' in w for w in report.warnings)
+    assert "Traceback" not in capsys.readouterr().err
+
+
 def test_an_empty_description_is_a_clear_finding(engine):
     report = check(engine, PREFIXES, HIGH_RISK_DAY)
     assert not report.conforms
@@ -352,6 +359,16 @@ def test_the_command_exits_2_on_a_missing_file_or_a_bad_date(process_engine, fil
     assert cli.main(["validate", files["complete.ttl"] + ".missing"]) == 2
     assert cli.main(["validate", files["complete.ttl"], "--on", "2 August 2026"]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_command_reports_an_unexpected_failure_in_one_line(process_engine, files, capsys, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(process_engine, "validate", fail)
+    assert cli.main(["validate", files["complete.ttl"]]) == 2
+    err = capsys.readouterr().err
+    assert "complete.ttl: could not be validated (RuntimeError: disk on fire)" in err and "Traceback" not in err
 
 
 def test_the_command_writes_a_turtle_report(process_engine, files, capsys):

@@ -26,6 +26,7 @@ ontology extract, the obligations' facts) is loaded once per process by :class:`
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import threading
 import urllib.parse
@@ -294,6 +295,11 @@ class DescriptionGraph(rdflib.Graph):
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
+#: rdflib logs (with a traceback) every literal it cannot read as its datatype; a report
+#: lists them as a warning instead.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+
+
 def _rdflib(term):
     if isinstance(term, pyoxigraph.NamedNode):
         return URIRef(term.value)
@@ -480,6 +486,9 @@ class Engine:
         unknown = self.unknown_terms(graph)
         self.map_terms(graph)
         report = Report(source=source, on=on, conforms=True, unknown_terms=unknown, triples=triples)
+        ill_typed = self.ill_typed(graph)
+        if ill_typed:
+            report.warnings.append("Values that are not valid for their datatype (read as text): " + ", ".join(ill_typed))
         if unknown:
             report.warnings.append("Terms of the aiact: namespace that the ontology does not define (misspelt?): "
                                    + ", ".join(unknown))
@@ -499,6 +508,15 @@ class Engine:
         report.conforms = not any(r.severity == VIOLATION for r in report.results)
         report.labels = self._report_labels(report)
         return report
+
+    @staticmethod
+    def ill_typed(graph: rdflib.Graph) -> list[str]:
+        """Literals whose text is not a value of their datatype ("2026-13-45"^^xsd:date)."""
+        found = set()
+        for _, p, o in graph:
+            if isinstance(o, Literal) and getattr(o, "ill_typed", False):
+                found.add(f"{o.n3()} (on {p.n3()})")
+        return sorted(found)
 
     def unknown_terms(self, graph: rdflib.Graph) -> list[str]:
         used = set()
@@ -666,12 +684,13 @@ _ENGINE: Engine | None = None
 _ENGINE_LOCK = threading.Lock()
 
 
-def engine() -> Engine:
-    """The engine of this process, made on first use (loads the built graph once)."""
+def engine(store=None) -> Engine:
+    """The engine of this process, made on first use (loads the built graph once); over
+    ``store`` when given (the front end's), else over the embedded store of the build."""
     global _ENGINE
     with _ENGINE_LOCK:
-        if _ENGINE is None:
-            _ENGINE = Engine()
+        if _ENGINE is None or (store is not None and _ENGINE.store is not store):
+            _ENGINE = Engine(store=store)
         return _ENGINE
 
 
@@ -682,10 +701,11 @@ def use_engine(new: Engine | None) -> None:
         _ENGINE = new
 
 
-def validate_bytes(data: bytes, filename: str = "description.ttl", on: date | None = None) -> Report:
+def validate_bytes(data: bytes, filename: str = "description.ttl", on: date | None = None, store=None) -> Report:
     """Validate one description given as bytes; ``filename`` tells its format (and names it in
-    messages). Raises :class:`InputError` (a ``ValueError``) when it cannot be read."""
-    return engine().validate(data, filename, on or date.today())
+    messages), ``store`` the graph to take the obligations from (see :func:`engine`). Raises
+    :class:`InputError` (a ``ValueError``) when it cannot be read."""
+    return engine(store).validate(data, filename, on or date.today())
 
 
 def read_file(path: Path | str) -> bytes:
@@ -850,6 +870,9 @@ def cmd_validate(args) -> int:
         except EngineError as exc:
             print(f"aiact-kg: error: {exc}", file=sys.stderr)
             return 2
+        except Exception as exc:  # never a traceback: one line naming the file and the failure
+            print(f"aiact-kg: error: {name}: could not be validated ({type(exc).__name__}: {exc})", file=sys.stderr)
+            status = 2
     if reports:
         out = RENDERERS[args.format](reports)
         sys.stdout.write(out if out.endswith("\n") else out + "\n")

@@ -12,6 +12,7 @@ from datetime import date
 from flask import Blueprint, abort, render_template, request
 
 from .. import validation
+from .graph import site
 from .obligations import parse_date
 from .resources import link_of
 
@@ -40,7 +41,7 @@ def check():
         abort(413, description="The description is larger than 1 MiB.")
     on = parse_date(request.form.get("on")) or date.today()
     try:
-        report = validation.validate_bytes(data, filename, on)
+        report = validation.validate_bytes(data, filename, on, store=site().store)
     except ValueError as exc:
         abort(400, description=f"The description cannot be read: {exc}")
     text = data.decode("utf-8", "replace") if upload is None or not upload.filename else ""
