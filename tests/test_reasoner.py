@@ -110,14 +110,23 @@ def test_an_inconsistent_description_is_a_clear_error(tmp_path):
 
 
 def test_reason_command_writes_the_inferences_beside_the_graph(capsys):
-    from aiact_kg import build
-
-    inferred = build.inferred_path()
+    assert main(["reason"]) == 0
+    out = capsys.readouterr().out
+    assert "the ontology is consistent" in out
+    inferred = Path(out.split("inferred: ", 1)[1].split(" (", 1)[0])
     try:
-        assert main(["reason"]) == 0
-        assert "consistent" in capsys.readouterr().out
-        assert inferred in build.graph_files()
+        assert inferred.name.startswith("inferred-")
         graph = rdflib.Graph().parse(inferred, format="nt")
         assert (rdflib.URIRef(aiact("Provider")), rdflib.RDFS.subClassOf, rdflib.URIRef(aiact("Organisation"))) in graph
     finally:  # the other tests of the session read the graph without inferences
         inferred.unlink(missing_ok=True)
+
+
+def test_graph_files_include_the_inferences_once_written(tmp_path, monkeypatch):
+    from aiact_kg import build
+
+    monkeypatch.setattr(build, "build", lambda base=None: tmp_path / "graph.nt")
+    monkeypatch.setattr(build, "inferred_path", lambda base=None: tmp_path / "inferred.nt")
+    assert build.graph_files() == [tmp_path / "graph.nt"]
+    build.write_inferred(["<a:b> <a:c> <a:d> ."])
+    assert build.graph_files() == [tmp_path / "graph.nt", tmp_path / "inferred.nt"]
