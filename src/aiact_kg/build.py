@@ -67,7 +67,8 @@ def curated_triples(folder: Path, base: str) -> list[str]:
     for path in sorted(folder.glob("*.ttl")):
         try:
             quads = pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
-            data = pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_TRIPLES)
+            data = pyoxigraph.serialize(_as_stored(_stable_blank_nodes(quads, path.stem)),
+                                        format=pyoxigraph.RdfFormat.N_TRIPLES)
         except SyntaxError as exc:
             raise BuildError(f"{path}: {exc}") from None
         except OSError as exc:
@@ -89,6 +90,30 @@ def derived_lines(curated: list[str]) -> list[str]:
         triples.extend(store.query(queries.load(name).text))
     data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
     return data.decode("utf-8").splitlines()
+
+
+def _stable_blank_nodes(quads, stem: str) -> list[pyoxigraph.Triple]:
+    """The triples of one file with its blank nodes labelled in document order (the parser
+    gives them fresh random labels), so the same file always gives the same lines."""
+    prefix = "".join(ch for ch in stem if ch.isalnum())
+    labels: dict[pyoxigraph.BlankNode, pyoxigraph.BlankNode] = {}
+
+    def stable(term):
+        if isinstance(term, pyoxigraph.BlankNode):
+            if term not in labels:
+                labels[term] = pyoxigraph.BlankNode(f"{prefix}b{len(labels)}")
+            return labels[term]
+        return term
+
+    return [pyoxigraph.Triple(stable(q.subject), q.predicate, stable(q.object)) for q in quads]
+
+
+def _as_stored(triples: list[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
+    """The triples as the store gives them back: it keeps numbers by value, so "35000000.0"
+    becomes "35000000"; written so, the built file and any export of the store agree."""
+    store = pyoxigraph.Store()
+    store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return [quad.triple for quad in store]
 
 
 def text_lines(base: str) -> list[str]:
