@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 
 from aiact_kg import paths, validation
+from aiact_kg.vocab import DEFAULT_BASE, ONTOLOGY_NS
 
 EXAMPLES = sorted(paths.EXAMPLES.glob("*.ttl"))
 ON = date(2028, 1, 1)
 PREFIXES = {
-    "aiact": "https://w3id.org/aiact-kg/ontology#",
-    "act": "https://w3id.org/aiact-kg/reg/2024/1689/",
-    "obl": "https://w3id.org/aiact-kg/reg/2024/1689/obligation/",
+    "aiact": ONTOLOGY_NS,
+    "act": DEFAULT_BASE + "reg/2024/1689/",
+    "obl": DEFAULT_BASE + "reg/2024/1689/obligation/",
 }
 
 

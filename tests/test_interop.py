@@ -9,10 +9,11 @@ from datetime import date
 import pytest
 
 from aiact_kg import paths, validation
+from aiact_kg.vocab import DEFAULT_BASE, ONTOLOGY_NS
 
 AIRO_EXAMPLES = paths.EXAMPLES / "airo"
-ONTOLOGY = "https://w3id.org/aiact-kg/ontology#"
-ACT = "https://w3id.org/aiact-kg/reg/2024/1689/"
+ONTOLOGY = ONTOLOGY_NS
+ACT = DEFAULT_BASE + "reg/2024/1689/"
 OBL = ACT + "obligation/"
 ON = date(2027, 1, 1)
 

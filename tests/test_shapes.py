@@ -20,11 +20,13 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDF, SH
 
 from aiact_kg import paths, validation
+from aiact_kg.vocab import DEFAULT_BASE, ONTOLOGY_NS
 
 CASES = Path(__file__).parent / "shapes"
-SHP = "https://w3id.org/aiact-kg/shapes#"
-AIACT = rdflib.Namespace("https://w3id.org/aiact-kg/ontology#")
-OBL = "https://w3id.org/aiact-kg/reg/2024/1689/obligation/"
+#: The namespace of the shapes (shapes/*.ttl).
+SHP = DEFAULT_BASE + "shapes#"
+AIACT = rdflib.Namespace(ONTOLOGY_NS)
+OBL = DEFAULT_BASE + "reg/2024/1689/obligation/"
 #: A day on which every obligation of the Act applies: findings are violations.
 EVERYTHING_APPLIES = date(2028, 1, 1)
 
