@@ -65,6 +65,7 @@ def main() -> None:
     from aiact_kg import build, paths, validation
 
     build.build()
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     start = time.perf_counter()
     engine = validation.engine()
     print(f"engine start (built graph, shapes, ontology extract, obligations): {time.perf_counter() - start:.2f} s "
@@ -110,7 +111,7 @@ def main() -> None:
     print(f"plain pyshacl (whole ontology merged, {len(ontology)} triples; inference='rdfs'): "
           f"p50 {base50 * 1000:.0f} ms, p95 {base95 * 1000:.0f} ms over {args.baseline_repeat} runs; "
           f"{args.count} descriptions would take {base50 * args.count:.0f} s")
-    print(f"ratio (plain p50 / engine p50): {base50 / p50:.0f}x")
+    print(f"ratio (plain p50 / engine p50): {base50 / p50:.0f}x   (load average {os.getloadavg()[0]:.1f} at the end)")
 
 
 def _percentile(values: list[float], pct: int) -> float:
