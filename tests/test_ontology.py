@@ -170,3 +170,25 @@ def test_every_ontology_class_and_property_has_a_french_label(store):
         FILTER(STRSTARTS(STR(?term), STR(aiact:)))
         FILTER NOT EXISTS { ?term rdfs:label ?fr FILTER(LANG(?fr) = "fr") } }""")
     assert missing == []
+
+
+def test_alignment_maps_only_to_dpv_and_airo_and_the_readme_lists_every_mapping():
+    import rdflib
+
+    from aiact_kg import paths
+
+    alignment = rdflib.Graph().parse(paths.ONTOLOGY / "alignment.ttl", format="turtle")
+    found = [(s, o) for p in (rdflib.SKOS.exactMatch, rdflib.SKOS.closeMatch) for s, o in alignment.subject_objects(p)
+             if str(s).startswith(ONTOLOGY_NS)]
+    assert len(found) >= 25
+    readme = (paths.ONTOLOGY / "README.md").read_text(encoding="utf-8")
+    for ours, theirs in found:
+        assert str(theirs).startswith(("https://w3id.org/dpv/legal/eu/aiact#", "https://w3id.org/airo#")), theirs
+        assert f"`aiact:{str(ours).split('#')[1]}`" in readme
+        assert f":{str(theirs).split('#')[1]}`" in readme
+
+
+def test_the_provider_maps_to_dpv_and_airo(store):
+    assert ask(store, "SELECT * WHERE { aiact:Provider skos:exactMatch ?dpv , ?airo }",
+               dpv=NamedNode("https://w3id.org/dpv/legal/eu/aiact#AIProvider"),
+               airo=NamedNode("https://w3id.org/airo#AIProvider"))

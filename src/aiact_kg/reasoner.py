@@ -141,7 +141,10 @@ def reason(graph: rdflib.Graph) -> Inferences:
     data = _reasoner_input(graph).serialize(format="nt", encoding="utf-8")
     world = owlready2.World()
     ontology = world.get_ontology(ONTOLOGY_NS.rstrip("#"))
-    ontology.load(fileobj=io.BytesIO(data), format="ntriples")
+    try:
+        ontology.load(fileobj=io.BytesIO(data), format="ntriples")
+    except Exception as exc:  # owlready2 reports unreadable OWL with assorted exceptions
+        raise ReasonerError(f"owlready2 cannot read the ontology as OWL: {type(exc).__name__}: {exc}") from None
     try:
         with ontology:
             owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
