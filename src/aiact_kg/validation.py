@@ -332,7 +332,10 @@ class Engine:
     """The shapes, the ontology extract and the obligations' facts, loaded once.
 
     ``store``: the built graph (an :class:`aiact_kg.store.Store`; the embedded store over
-    the build by default). ``shapes``: the folder of shapes files (``shapes/`` by default).
+    the build by default), asked for the obligations' facts, the declared terms, the
+    alignments and the labels of what a report cites. ``shapes``: the folder of shapes files
+    (``shapes/`` by default); ``ontology``: the folders the ontology extract is read from
+    (``ontology/`` by default).
     """
 
     def __init__(self, store=None, shapes: Path | None = None, base: str | None = None,
@@ -353,7 +356,6 @@ class Engine:
         self.known_terms = self._load_known_terms()
         self.mapping = self._load_mapping()
         self.artefact_classes = self._subclasses(ARTEFACT_ROOTS)
-        self.role_classes = set(self._subclasses((AIACT.Operator,))) | set(ROLE_PROPERTIES.values())
         self._labels: dict[str, str] = {}
         self._sources: dict[str, list[str]] = {}
         self._lock = threading.Lock()

@@ -88,7 +88,6 @@ class AIACT(DefinedNamespace):
     # validation of a described system (validation.py)
     AISystem: URIRef
     GeneralPurposeAIModel: URIRef
-    Operator: URIRef
     Provider: URIRef
     Deployer: URIRef
     Importer: URIRef
