@@ -49,8 +49,8 @@ def test_uber_driver_checks_are_high_risk_under_annex_iii_point_4b_and_not_remot
     # biometric verification of a driver is not remote biometric identification (Annex III, 1(a))
     assert "anx_III.pnt_1.pnt_a" not in provisions
     assert "ProhibitedAISystem" not in classes
-    # the deployer is the drivers' (quasi-)employer: Article 26(7) applies
-    assert OBL + "art_26.par_7" in {f.obligation for f in report.results}
+    # Uber deploys it on the drivers it decides about: Article 26(11) applies
+    assert OBL + "art_26.par_11" in {f.obligation for f in report.results}
 
 
 def test_viogen_victim_risk_assessment_is_high_risk_under_annex_iii_point_6a_only(engine):
