@@ -130,3 +130,11 @@ def test_graph_files_include_the_inferences_once_written(tmp_path, monkeypatch):
     assert build.graph_files() == [tmp_path / "graph.nt"]
     build.write_inferred(["<a:b> <a:c> <a:d> ."])
     assert build.graph_files() == [tmp_path / "graph.nt", tmp_path / "inferred.nt"]
+
+
+def test_an_inconsistent_description_exits_with_status_2(tmp_path, capsys):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix aiact: <https://w3id.org/aiact-kg/ontology#> .\n"
+                   "<https://example.org/x> a aiact:AISystem , aiact:GeneralPurposeAIModel .\n")
+    assert main(["reason", "--data", str(bad)]) == 2
+    assert "inconsistent" in capsys.readouterr().err
