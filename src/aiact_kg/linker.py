@@ -9,10 +9,14 @@ Commentary cites the Act more loosely than the Act cites itself: "Art. 6, §3", 
 * ``linked``: provisions of the Act, each the most specific subdivision that exists in the graph
   (a list or a range gives one provision per label: "§4 et 5" gives two);
 * ``other``: a provision of another act ("article 3, point 19, du règlement (UE) 2019/1020",
-  "art. 2 TUE", "Art. 4, §2 TUE", "Article 6 GDPR"), never linked to the Act's article of the
+  "art. 2 TUE", "Art. 4, §2, RGPD", "Article 6 GDPR", "Directive (EU) 2016/680, Article 3",
+  "article L. 312-16 du code de la consommation"), never linked to the Act's article of the
   same number;
+* a reference that names no article ("le point h)", "points (a) and (b)", "the second
+  subparagraph") is relative to the provision of the Act cited just before it, when that
+  provision or one of its ancestors has such a subdivision (:func:`_relative_targets`);
 * ``unresolved`` or ``ambiguous``: a citation the linker recognises but cannot tie to one
-  provision, with the reason ("paragraph 2" with no article named, "Article 6 has no paragraph 9",
+  provision, with the reason ("paragraph 2" with no article cited before, "Article 6 has no paragraph 9",
   "Article 5, point (a)" where several paragraphs of Article 5 have a point (a)).
 
 The grammar is the one the Act's own cross-references are read with (:mod:`aiact_kg.crossrefs`):
@@ -47,6 +51,7 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
+from itertools import product
 from pathlib import Path
 
 from rdflib.namespace import DefinedNamespace, Namespace
@@ -373,9 +378,12 @@ _LETTER = r"(?:[a-z]|[ivxl]{2,6})"
 def _english_commentary() -> tuple[crossrefs._Lexicon, re.Pattern]:
     base = crossrefs._LEXICONS["en"]
     ordinal = _words(*_ORDINALS["en"])
+    # A point label alone after a comma continues a citation: "(b)" not followed by a word, or,
+    # in the continental style, "b)" not followed by a word other than of/and/or/to.
+    bare_point = rf"(?=\([a-z]\)(?!{_WS}*\w)|{_LETTER}\)(?!{_WS}*(?!(?:of|and|or|to)\b)\w)))"
     heads = rf"""(?P<art>[Aa]rticles?|[Aa]rts?\.|Arts?(?={_WS}\d)){_WS}*(?=[A-Z]?\d)
         |(?P<par>[Pp]aragraphs?|[Pp]aras?\.|§§?){_WS}*(?=\(?\d)
-        |(?P<pnt>(?:[Pp]oints?|[Pp]ts?\.){_WS}*(?=\(|\d)|[Ss]ub{_WS}+(?=\({_LETTER}\))|(?=\([a-z]\)(?!{_WS}*\w)))
+        |(?P<pnt>(?:[Pp]oints?|[Pp]ts?\.){_WS}*(?=\(|\d)|[Ss]ub{_WS}+(?=\({_LETTER}\))|{bare_point}
         |(?P<cpt>Chapters?|Chap\.){_WS}+(?=[IVX]+\b)
         |(?P<sct>Sections?){_WS}+(?=(?:[A-Z]|\d+)\b)
         |(?P<anx>[Aa]nnex(?:es)?){_WS}+(?=[IVX]+\b)
@@ -403,7 +411,9 @@ def _english_commentary() -> tuple[crossrefs._Lexicon, re.Pattern]:
         own_act=own,
         own_suffix=rf"{_WS}*(?:,{_WS}*)?(?:(?:EU{_WS}+)?AI{_WS}+Act|AIA)\b",
         other=named_other, other_generic=generic_other,
-        other_suffix=rf"{_WS}+(?:TFEU|TEU|GDPR|EUDPR|DSA|DMA|ECHR|LED|CRA|DGA|NIS{_WS}?2)\b",
+        other_suffix=rf"(?:{_WS}*,{_WS}*|{_WS}+)(?:TFEU|TEU|GDPR|EUDPR|DSA|DMA|ECHR|LED|CRA|DGA|NIS{_WS}?2)\b",
+        bare_point=bare_point,
+        point_first=re.compile(rf"{base.point_first.pattern}|({_LETTER})\)(?!\w)"),
     )
 
 
@@ -412,9 +422,10 @@ def _french_commentary() -> tuple[crossrefs._Lexicon, re.Pattern]:
     ordinal = _words(*_ORDINALS["fr"])
     that = r"(?:[Ll]edit|[Ll]adite|[Ll]esdite?s|[Dd]udit|[Aa]udit|[Dd]esdite?s|[Aa]uxdite?s)"
     act_words = r"(?:directive|règlement|décision|recommandation)"
+    bare_point = r"(?=[a-z]\)|\d+\)))"  # "§1, b)", "art. 3, 4)": a point after a comma
     heads = rf"""(?P<art>[Aa]rticles?|[Aa]rts?\.|Arts?(?={_WS}\d)){_WS}*(?=[A-Z]?\d|premier\b|1er\b)
         |(?P<par>[Pp]aragraphes?|§§?|[Pp]ar\.|[Pp]aras?\.){_WS}*(?=\d)
-        |(?P<pnt>(?:[Pp]oints?|[Pp]ts?\.?){_WS}*(?=\d|{_LETTER}\))|[Ss]ous{_WS}+(?={_LETTER}\))|(?=[a-z]\)|\d+\)))
+        |(?P<pnt>(?:[Pp]oints?|[Pp]ts?\.?){_WS}*(?=\d|{_LETTER}\))|[Ss]ous{_WS}+(?={_LETTER}\))|{bare_point}
         |(?P<cpt>[Cc]hapitres?|[Cc]hap\.){_WS}+(?=[IVX]+\b)
         |(?P<sct>[Ss]ections?){_WS}+(?=(?:[A-Z]|\d+)\b)
         |(?P<anx>[Aa]nnexes?){_WS}+(?=[IVX]+\b)
@@ -440,7 +451,8 @@ def _french_commentary() -> tuple[crossrefs._Lexicon, re.Pattern]:
         own_act=own,
         own_suffix=rf"{_WS}+(?:RIA|AI{_WS}+Act|AIA)\b",
         other=named_other, other_generic=r"(?!)",
-        other_suffix=rf"{_WS}+(?:TFUE|TUE|RGPD|DSA|DMA|CEDH)\b",
+        other_suffix=rf"(?:{_WS}*,{_WS}*|{_WS}+)(?:TFUE|TUE|RGPD|DSA|DMA|CEDH)\b",
+        bare_point=bare_point,
     )
 
 
@@ -450,12 +462,13 @@ _NEW_CITATION = (r"(?:[Cc]hap(?:ters?|itres?|\.)|[Aa]nnex(?:es?)?|[Aa]rticles?|[
 
 
 def _commentary_lexicon(base, heads: str, *, article_label, paragraph_label, own_act: str, own_suffix: str,
-                        other: str, other_generic: str, other_suffix: str) -> tuple[crossrefs._Lexicon, re.Pattern]:
+                        other: str, other_generic: str, other_suffix: str, bare_point: str,
+                        point_first: re.Pattern | None = None) -> tuple[crossrefs._Lexicon, re.Pattern]:
     """A lexicon of the Act's grammar with the words of commentary, and the pattern of the
     Act's name written right after a citation without "of" ("Article 6(3) AI Act", "art. 5 RIA")."""
     heads_re = re.compile(heads, re.X)
     # Scanning starts only at a head word: a bare "b)" continues a citation, it never opens one.
-    scan_heads = heads.replace("|(?=[a-z]\\)|\\d+\\)))", ")").replace(f"|(?=\\([a-z]\\)(?!{_WS}*\\w)))", ")")
+    scan_heads = heads.replace("|" + bare_point, ")")
     assert scan_heads != heads, "the bare point label must not open a citation"
     act_name = base.act_name.pattern
     start = re.compile(rf"\b(?:(?P<part>{scan_heads})|(?P<act>{act_name})|(?P<other>{other})\b)|(?P<par2>§)", re.X)
@@ -467,7 +480,7 @@ def _commentary_lexicon(base, heads: str, *, article_label, paragraph_label, own
     lexicon = dataclasses.replace(
         base, heads=heads_re, join_smaller=join_smaller, range_word=range_word, article_label=article_label, paragraph_label=paragraph_label,
         own_act=re.compile(own_act), other_text=re.compile(rf"(?:{other}|{other_generic})\b"),
-        other_text_suffix=re.compile(other_suffix), start=start,
+        other_text_suffix=re.compile(other_suffix), start=start, point_first=point_first or base.point_first,
     )
     return lexicon, re.compile(own_suffix)
 
@@ -613,8 +626,15 @@ def link_text(text: str, index: ActIndex, lang: str | None = None, default_act: 
         suffix = grammar.own_suffix.match(text, item.end) if kind == "chain" and item.act is None else None
         if suffix:
             item.act, item.end = "self", suffix.end()
+    for (kind, item), (before, named) in zip(items[1:], items):  # "Directive (EU) 2016/680, Article 3"
+        if kind == "chain" and item.act is None and before == "act" and _ACT_THEN_COMMA.fullmatch(
+                text, named[1], item.start):
+            others = [p for p in named[2] if p != THIS_ACT]
+            if others:
+                item.act = "eli:" + " ".join(others)
     crossrefs._share_acts(text, items)  # "Article 13 and Article 14 GDPR": both the GDPR's
     found: list[Found] = []
+    last_end = None  # where the last citation of the Act ends
     for position, (kind, item) in enumerate(items):
         if kind == "other":
             memory.last_was_local = False
@@ -626,8 +646,17 @@ def link_text(text: str, index: ActIndex, lang: str | None = None, default_act: 
         else:
             following = crossrefs._coordinated(text, items, position)
             next_annex = following.explicit_annex() if following else None
-            found.append(_resolve_chain(item, text, memory, next_annex, index, default))
-    return LinkedDocument(text, lang, [f for f in found if f is not None], index, name, iri)
+            citation = _resolve_chain(item, text, memory, next_annex, index, default, last_end)
+            found.append(citation)
+            if citation is not None and citation.status == "linked":
+                last_end = citation.end
+    found = [f for f in found if f is not None]
+    codes = [Found(m.start(), m.end(), m.group(0), "other", act=m.group("code") or m.group("abbr") or "a code")
+             for m in _CODE_ARTICLE.finditer(text)]
+    if codes:  # "article L. 312-16 du code de la consommation": never the Act's
+        found = sorted([f for f in found if not any(c.start < f.end and f.start < c.end for c in codes)] + codes,
+                       key=lambda f: f.start)
+    return LinkedDocument(text, lang, found, index, name, iri)
 
 
 def _default_act(value: str | None) -> str:
@@ -639,7 +668,21 @@ def _default_act(value: str | None) -> str:
     return value
 
 
-def _resolve_chain(chain, text: str, memory: _Memory, next_annex, index: ActIndex, default: str) -> Found | None:
+#: An article of a French code ("article L. 312-16 du code de la consommation", "art. R. 4127-1
+#: CSP", "article L1121-1 du code du travail"): the Act has no article so numbered.
+_CODE_ARTICLE = re.compile(
+    rf"\b(?:[Aa]rticles?|[Aa]rts?\.){_WS}*[LRDA]\.?{_WS}?(?:O\.?{_WS}?)?\d+(?:-\d+)+"
+    rf"(?:{_WS}+(?:du|de{_WS}+la){_WS}+(?P<code>[Cc]ode(?:{_WS}+(?:de{_WS}+la|de{_WS}+l{_APOS}|du|des|de)"
+    rf"{_WS}*[\w-]+|{_WS}+[^\W\d_]+)?)|{_WS}+(?P<abbr>C[A-Z]{{1,5}})\b)?"
+)
+
+
+#: An act named just before a citation, with a comma between: "Directive (EU) 2016/680, Article 3".
+_ACT_THEN_COMMA = re.compile(rf"{_WS}*,{_WS}*")
+
+
+def _resolve_chain(chain, text: str, memory: _Memory, next_annex, index: ActIndex, default: str,
+                   last_end: int | None = None) -> Found | None:
     quote = text[chain.start:chain.end]
     act = chain.act
     if act and act.startswith("that:"):
@@ -663,9 +706,12 @@ def _resolve_chain(chain, text: str, memory: _Memory, next_annex, index: ActInde
     chain.act = "self" if chain.act is None else chain.act
     cited = crossrefs._chain_targets(chain, None, memory, next_annex)
     if not cited:
+        cited = _relative_targets(chain, text, memory, index, last_end)
+    if not cited:
         return Found(chain.start, chain.end, quote, "unresolved",
                      reason="it names no article, annex or recital (a reference relative to a provision the text "
                             "does not name)")
+    cited = _subpoints(cited, index)
     linked: list[str] = []
     problems: list[str] = []
     candidates: list[str] = []
@@ -686,6 +732,75 @@ def _resolve_chain(chain, text: str, memory: _Memory, next_annex, index: ActInde
         return Found(chain.start, chain.end, quote, "ambiguous", tuple(dict.fromkeys(candidates)),
                      reason="; ".join(problems))
     return Found(chain.start, chain.end, quote, "unresolved", reason="; ".join(problems))
+
+
+#: What follows a reference to the commentary's own divisions, not the Act's ("point 3 below").
+_OWN_DIVISION = re.compile(rf"{_WS}*(?:above|below|supra|infra|ci-dessus|ci-dessous)\b")
+#: A complement naming what the reference belongs to, which was not recognised ("point 2 of the
+#: guidelines", "paragraphe 4 du code"): the reference is not relative to the Act.
+_UNRECOGNISED_COMPLEMENT = re.compile(rf"{_WS}*,?{_WS}*(?:of|in|de|du|des|d{_APOS})(?:{_WS}|\b)")
+#: A blank line: a new paragraph of the commentary.
+_NEW_PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
+
+
+def _relative_targets(chain, text: str, memory: _Memory, index: ActIndex, last_end: int | None) -> tuple[str, ...]:
+    """A reference that names no article or annex ("le point h)", "points (a) and (b)", "point
+    2(d)", "le troisième alinéa") in commentary is relative to the provision of the Act cited
+    just before: it is the provision of that label under the nearest of its ancestors that has
+    one ("point d)" after "art. 6, §3, al. 3" is Article 6(3), point (d)), or under its one
+    paragraph that has one ("le point h)" after "l'article 5" is Article 5(1), point (h)).
+
+    Only right after a citation of the Act (not of another act), not for the commentary's own
+    divisions ("point 3 below") nor with a complement that names something else ("paragraph 2
+    of the guidelines"); a bare number or ordinal ("paragraph 2", "le troisième alinéa") only in
+    the same paragraph of the commentary as that citation, a lettered point in any."""
+    if chain.thereof or chain.act not in (None, "self") or not memory.last_was_local or last_end is None:
+        return ()
+    if any(part.mode != "plain" or part.foreign for part in chain.parts):
+        return ()
+    steps_of = [step for part in chain.parts for path in part.paths for step in path]
+    if not steps_of or any(step.kind not in ("par", "sbp", "pnt") for step in steps_of):
+        return ()
+    if _OWN_DIVISION.match(text, chain.end) or _UNRECOGNISED_COMPLEMENT.match(text, chain.end):
+        return ()
+    lettered = any(step.kind == "pnt" and step.cls in ("let", "rom") for step in steps_of)
+    if not lettered and _NEW_PARAGRAPH.search(text, last_end, chain.start):
+        return ()
+    if _CODE_ARTICLE.search(text, last_end, chain.start):  # a code's article was cited in between
+        return ()
+    base = next((p for p in reversed(memory.local) if p and p[0].kind in ("art", "anx")), None)
+    if base is None:
+        return ()
+    base_id = crossrefs._render(base)
+    targets: list[str] = []
+    for combination in product(*(part.paths for part in chain.parts)):
+        steps = crossrefs._order(tuple(s for piece in combination for s in piece), "act")
+        relative = ".".join(f"{s.kind}_{s.label}" for i, s in enumerate(steps)
+                            if not (s.kind == "sbp" and any(t.kind == "pnt" for t in steps[i + 1:])))
+        last = "." + relative.rsplit(".", 1)[-1]
+        ancestor = base_id
+        while ancestor:  # "l'article 5 … le point h)": the one point (h) of Article 5, in its paragraph 1
+            status, value = index.resolve(f"{ancestor}.{relative}")
+            if status == "linked" and value.endswith(last):
+                targets.append(value)
+                break
+            ancestor = _structural_parent(ancestor)
+    return tuple(dict.fromkeys(targets))
+
+
+def _subpoints(cited, index: ActIndex) -> list[str]:
+    """"art. 5, §1, h), i)": a label that is a letter or a Roman numeral (i, v, x) read as the
+    point after its sibling where the paragraph has no such point but the sibling has that
+    subpoint (Article 5(1) has no point (i); its point (h) has a point (i))."""
+    out: list[str] = []
+    for local in cited:
+        parent, _, last = local.rpartition(".")
+        if (out and last in ("pnt_i", "pnt_v", "pnt_x") and local not in index.ids
+                and out[-1].rpartition(".")[0] == parent and f"{out[-1]}.{last}" in index.ids):
+            out[-1] = f"{out[-1]}.{last}"
+            continue
+        out.append(local)
+    return out
 
 
 def _act_words(text: str, chain) -> str:
