@@ -135,6 +135,33 @@ class _Endpoint(SPARQLWrapper):
         return self._http.open(self._createRequest()), self.returnFormat
 
 
+_XML_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
+
+
+def _portable_blank_nodes(body: bytes, media: str) -> bytes:
+    """Results whose blank node labels are ones every reader takes: Virtuoso labels them
+    "nodeID://b10006", which is not a blank node label of the RDF syntaxes. A label names a
+    node within one answer only, so any one-to-one rewriting keeps the answer's meaning."""
+    def portable(label: str) -> str:
+        return label if label.isalnum() else "x" + label.encode("utf-8").hex()
+
+    if media == _JSON_RESULTS and b'"bnode"' in body:
+        import json
+
+        try:
+            results = json.loads(body)
+        except ValueError:
+            return body  # unreadable anyway: the reader says why
+        for row in results.get("results", {}).get("bindings", []):
+            for value in row.values():
+                if isinstance(value, dict) and value.get("type") == "bnode":
+                    value["value"] = portable(str(value.get("value", "")))
+        return json.dumps(results).encode("utf-8")
+    if media == _XML_RESULTS and b"<bnode>" in body:
+        return _XML_BNODE.sub(lambda m: b"<bnode>" + portable(m.group(1).decode("utf-8")).encode() + b"</bnode>", body)
+    return body
+
+
 @dataclass
 class _Answer:
     body: bytes
@@ -276,6 +303,10 @@ class RemoteStore(Store):
     def _ask_server(self, text: str, form: str, in_graph: bool) -> _Answer:
         endpoint = _Endpoint(self.endpoint, self._http)
         endpoint.setQuery(text)
+        # SPARQLWrapper guesses the form with a pattern that can take a word of a comment or
+        # an IRI ("creates", "aiact:addressee") for an update keyword and then sends the query
+        # as an update; the form read by our tokenizer is the right one.
+        endpoint.queryType = form
         if in_graph:
             endpoint.addDefaultGraph(self.graph)
         accept = _RESULTS_ACCEPT if form in ("SELECT", "ASK") else _GRAPH_ACCEPT
@@ -291,7 +322,7 @@ class RemoteStore(Store):
         if state.upper() in ("S1TAT", "S1T00"):
             raise StoreError(f"the server at {self.endpoint} timed out answering the query "
                              f"({headers.get('x-sql-message') or state}); its answer would be partial")
-        return _Answer(body, media, headers)
+        return _Answer(_portable_blank_nodes(body, media), media, headers)
 
     @staticmethod
     def _results_format(answer: _Answer) -> pyoxigraph.QueryResultsFormat:
