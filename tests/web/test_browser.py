@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from aiact_kg import paths
-from aiact_kg.web import validation_available
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -120,19 +119,17 @@ def test_researcher_validates_an_example_description(browser, live_server):
     from selenium.webdriver.common.by import By
 
     visit(browser, f"{live_server}/validate")
-    if not validation_available():
-        # no validation module: the page does not exist and the menu does not offer it
-        assert "404" in browser.find_element(By.TAG_NAME, "h1").text
-        visit(browser, live_server)
-        assert not browser.find_elements(By.CSS_SELECTOR, 'nav a[href="/validate"]')
-        return
-    examples = sorted(paths.EXAMPLES.glob("*.ttl"))
-    assert examples, "examples/ holds the descriptions to validate"
-    browser.find_element(By.ID, "file").send_keys(str(examples[0]))
+    browser.find_element(By.ID, "file").send_keys(str(paths.EXAMPLES / "cv-screening-incomplete.ttl"))
     browser.find_element(By.ID, "validate-run").click()
     verdict = wait_for(browser, lambda b: b.find_element(By.CSS_SELECTOR, "#report .verdict"))
-    assert verdict.text
+    assert verdict.text.startswith("The description does not conform")
+    cited = browser.find_element(By.CSS_SELECTOR, '#report .report-classification a[href$="anx_III.pnt_4.pnt_a"]')
+    assert cited.text == "Annex III, point 4(a)"
+    verdict.location_once_scrolled_into_view  # noqa: B018 (scrolls the report into the screenshot)
     browser.save_screenshot(str(ARTIFACTS / "validate-report.png"))
+    cited.click()
+    wait_for(browser, lambda b: "/reg/2024/1689/anx_III" in b.current_url)
+    assert console_errors(browser) == []
 
 
 @pytest.mark.parametrize("name, path", [

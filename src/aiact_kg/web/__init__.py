@@ -30,7 +30,6 @@ Configuration (``create_app({...})``):
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -56,7 +55,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 BLUEPRINTS = ("browse", "search", "sparql", "definitions", "obligations", "timeline",
-              "ontology_docs", "link", "resources")
+              "ontology_docs", "validate", "link", "resources")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -81,10 +80,6 @@ def create_app(config: dict | None = None) -> Flask:
     for name in BLUEPRINTS:
         module = importlib.import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)
-    if validation_available():
-        from . import validate
-
-        app.register_blueprint(validate.bp)
 
     app.jinja_env.globals.update(nav_items=_nav_items, lang_url=_lang_url, href=_href, label_of=_label_of,
                                  link=_link)
@@ -97,28 +92,10 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def validation_available() -> bool:
-    """The Validate page exists only when the validation module does."""
-    try:
-        spec = importlib.util.find_spec("aiact_kg.validation")
-    except (ImportError, ValueError):
-        return False
-    if spec is None:
-        return False
-    module = importlib.import_module("aiact_kg.validation")
-    return hasattr(module, "validate_bytes")
-
-
 def _nav_items() -> list[tuple[str, str]]:
-    from flask import current_app
-
-    items = [("/", "Home"), ("/definitions", "Definitions"), ("/obligations", "Obligations"),
-             ("/timeline", "Timeline"), ("/search", "Search"), ("/sparql", "SPARQL")]
-    if "validate" in current_app.blueprints:
-        items.append(("/validate", "Validate"))
-    items.append(("/link", "Link a text"))
-    items.append(("/ontology", "Ontology"))
-    return items
+    return [("/", "Home"), ("/definitions", "Definitions"), ("/obligations", "Obligations"),
+            ("/timeline", "Timeline"), ("/search", "Search"), ("/sparql", "SPARQL"), ("/validate", "Validate"),
+            ("/link", "Link a text"), ("/ontology", "Ontology")]
 
 
 def _href(local_id: str, lang: str = "en", page: str | None = None) -> str:

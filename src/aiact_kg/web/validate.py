@@ -1,8 +1,7 @@
 """Validate a description of an AI system against the Act: paste it or upload it, and read the
 report with a link to each cited provision.
 
-The checking is :func:`aiact_kg.validation.validate_bytes`; this page is registered only when
-that module exists (see :func:`aiact_kg.web.validation_available`).
+The checking is :func:`aiact_kg.validation.validate_bytes`, over the graph the site serves.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from flask import Blueprint, abort, render_template, request
 from .. import validation
 from .graph import site
 from .obligations import parse_date
-from .resources import link_of
 
 bp = Blueprint("validate", __name__)
 
@@ -45,46 +43,4 @@ def check():
     except ValueError as exc:
         abort(400, description=f"The description cannot be read: {exc}")
     text = data.decode("utf-8", "replace") if upload is None or not upload.filename else ""
-    return render_template("validate/form.html", report=report, text=text, on=on.isoformat(), link=link_of,
-                           view=report_view(report))
-
-
-def report_view(report) -> dict:
-    """What the template shows of a report: whether it conforms, and each result with its
-    message, focus, severity and the provisions it cites."""
-    def field(obj, *names, default=None):
-        for name in names:
-            value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-            if value is not None:
-                return value
-        return default
-
-    results = []
-    for result in field(report, "results", "violations", default=[]) or []:
-        sources = field(result, "sources", "provisions", "source", default=[]) or []
-        if isinstance(sources, str):
-            sources = [sources]
-        results.append({"message": str(field(result, "message", default="")),
-                        "severity": str(field(result, "severity", default="")).rsplit("#", 1)[-1],
-                        "focus": str(field(result, "focus", "focus_node", default="") or ""),
-                        "path": str(field(result, "path", default="") or ""),
-                        "sources": [str(s) for s in sources]})
-    for result, source in zip(results, field(report, "results", "violations", default=[]) or []):
-        result["obligation"] = str(field(source, "obligation", default="") or "")
-        applicable = field(source, "applicable_from", default=None)
-        result["applicable_from"] = applicable.isoformat() if hasattr(applicable, "isoformat") else str(applicable or "")
-    classification = []
-    for entry in field(report, "classification", default=[]) or []:
-        classification.append({
-            "label": str(field(entry, "label", default="")), "node": str(field(entry, "node", default="")),
-            "minimal": bool(field(entry, "minimal", default=False)),
-            "tiers": [str(field(t, "label", default="")) for t in field(entry, "tiers", default=[]) or []],
-            "classes": [{"label": str(field(c, "label", default="")), "sources": list(field(c, "provisions", default=[]))}
-                        for c in field(entry, "classes", default=[]) or []],
-            "provisions": list(field(entry, "provisions", default=[]) or []),
-            "roles": [{"label": str(field(r, "label", default="")), "role": str(field(r, "role_label", default="")),
-                       "sources": list(field(r, "provisions", default=[]))} for r in field(entry, "roles", default=[]) or []],
-        })
-    return {"conforms": bool(field(report, "conforms", default=not results)), "results": results,
-            "classification": classification, "warnings": [str(w) for w in field(report, "warnings", default=[]) or []],
-            "text": str(field(report, "text", default="") or "")}
+    return render_template("validate/form.html", report=report, text=text, on=on.isoformat())
