@@ -460,3 +460,43 @@ def test_a_missing_password_variable_is_named(capsys, monkeypatch):
 def test_an_endpoint_that_is_not_a_url_is_refused(capsys):
     status, _, err = run(capsys, "query", "-e", "ASK {}", "--endpoint", "localhost:7878/query")
     assert status == 2 and "expected an http:// or https:// URL" in err
+
+
+# -- the product over a server: the same pages and the same validation reports ----------------
+
+PAGES = ["/", "/reg/2024/1689/art_6", "/reg/2024/1689/art_16?lang=fr", "/reg/2024/1689/anx_III",
+         "/reg/2024/1689/rct_53", "/definitions", "/obligations?role=Deployer&date=2026-08-02",
+         "/obligations?format=csv", "/actors/Provider", "/timeline?date=2025-08-02",
+         "/search?q=deployeur", "/ontology"]
+
+
+def _site(store):
+    from aiact_kg.web import create_app
+
+    return create_app({"STORE": store, "TESTING": True, "SPARQL_WORKERS": 0, "PAGE_CACHE": False}).test_client()
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "virtuoso"])
+def test_the_pages_read_the_same_from_a_server(request, store, backend):
+    embedded, remote = _site(store), _site(request.getfixturevalue(f"{backend}_store"))
+    for path in PAGES:
+        here, there = embedded.get(path), remote.get(path)
+        assert (here.status_code, there.status_code) == (200, 200), path
+        assert there.get_data(as_text=True) == here.get_data(as_text=True), path
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "virtuoso"])
+def test_validation_gives_the_same_reports_on_a_server(request, store, backend):
+    from datetime import date
+
+    from aiact_kg import paths
+    from aiact_kg.validation import Engine
+
+    embedded, remote = Engine(store=store), Engine(store=request.getfixturevalue(f"{backend}_store"))
+    examples = sorted(paths.EXAMPLES.glob("*.ttl")) + sorted((paths.EXAMPLES / "airo").glob("*.ttl"))
+    assert len(examples) >= 15
+    for example in examples:
+        data = example.read_bytes()
+        here = embedded.validate(data, example.name, date(2026, 8, 2)).as_dict()
+        there = remote.validate(data, example.name, date(2026, 8, 2)).as_dict()
+        assert there == here, example.name

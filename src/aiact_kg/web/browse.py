@@ -14,7 +14,7 @@ from flask import Blueprint, abort, render_template, request
 
 from ..crossrefs import roman_to_int
 from . import printed
-from .graph import EUR_LEX, Site, site
+from .graph import EUR_LEX, Site, act_order, site
 
 bp = Blueprint("browse", __name__)
 
@@ -74,6 +74,9 @@ def application_dates(rows: list[dict]) -> list[dict]:
         for name in ("concerns", "except"):
             if name in row and row[name].value not in entry[name]:
                 entry[name].append(row[name].value)
+    for entry in out.values():
+        for name in ("concerns", "except"):
+            entry[name].sort(key=lambda iri: act_order(iri.rsplit("/", 1)[-1]))
     return sorted(out.values(), key=lambda e: (e["date"], e["iri"]))
 
 
@@ -204,11 +207,11 @@ def _cited_by(s: Site, iri, lang: str) -> list[dict]:
         if source is None:
             continue
         entry = out.setdefault(source, {"id": source, "label": row["sourceLabel"].value,
-                                        "href": s.href(source, lang), "targets": []})
-        target = row["targetLabel"].value
-        if target not in entry["targets"]:
-            entry["targets"].append(target)
-    return sorted(out.values(), key=lambda e: _order_key(e["id"]))
+                                        "href": s.href(source, lang), "targets": {}})
+        entry["targets"][s.local_id(row["target"].value) or row["target"].value] = row["targetLabel"].value
+    for entry in out.values():
+        entry["targets"] = [entry["targets"][key] for key in sorted(entry["targets"], key=act_order)]
+    return sorted(out.values(), key=lambda e: act_order(e["id"]))
 
 
 def _cites(s: Site, iri, lang: str, page: str) -> list[dict]:
@@ -223,7 +226,7 @@ def _cites(s: Site, iri, lang: str, page: str) -> list[dict]:
         elif target.startswith("http://data.europa.eu/eli/"):
             name = target.removeprefix("http://data.europa.eu/eli/").removesuffix("/oj")
             out.setdefault(target, {"id": target, "label": _act_name(name), "href": target, "external": True})
-    return sorted(out.values(), key=lambda e: (e["external"], _order_key(e["id"])))
+    return sorted(out.values(), key=lambda e: (e["external"], act_order(e["id"])))
 
 
 _ACT_TYPES = {"reg": "Regulation", "dir": "Directive", "dec": "Decision", "dec_framw": "Framework Decision",
@@ -233,22 +236,6 @@ _ACT_TYPES = {"reg": "Regulation", "dir": "Directive", "dec": "Decision", "dec_f
 def _act_name(eli_path: str) -> str:
     kind, _, rest = eli_path.partition("/")
     return f"{_ACT_TYPES.get(kind, kind)} {rest}"
-
-
-def _order_key(local_id: str):
-    """Sort local ids as the Act prints them: recitals, articles, annexes, by number."""
-    rank = {"rct": 0, "cit": 0, "cpt": 1, "art": 2, "anx": 3, "ftn": 4}
-    key = []
-    for step in local_id.split("."):
-        kind, _, value = step.partition("_")
-        if value.isdigit():
-            number = int(value)
-        elif kind in ("anx", "cpt") and value and all(c in "IVXLC" for c in value):
-            number = roman_to_int(value)
-        else:
-            number = 0
-        key.append((rank.get(kind, 5), number, value))
-    return key
 
 
 def _render_contents(s: Site, local_id: str, kind: str, lang: str) -> str:

@@ -17,6 +17,7 @@ from flask import current_app
 from pyoxigraph import NamedNode
 
 from ..citations import citation_label
+from ..crossrefs import roman_to_int
 from ..textgraph import _sectionless_annex_points
 
 #: The act's path under the base: its IRI is ``{base}reg/2024/1689``.
@@ -220,6 +221,22 @@ class TermMatcher:
         """(start, end, term) for every defined term in the text."""
         for match in self.regex.finditer(text):
             yield match.start(), match.end(), self.by_key[match.lastgroup]
+
+
+def act_order(local_id: str) -> list:
+    """Sort local ids as the Act prints them: recitals, articles, annexes, by number."""
+    rank = {"rct": 0, "cit": 0, "cpt": 1, "art": 2, "anx": 3, "ftn": 4}
+    key = []
+    for step in local_id.split("."):
+        kind, _, value = step.partition("_")
+        if value.isdigit():
+            number = int(value)
+        elif kind in ("anx", "cpt") and value and all(c in "IVXLC" for c in value):
+            number = roman_to_int(value)
+        else:
+            number = 0
+        key.append((rank.get(kind, 5), number, value))
+    return key
 
 
 def site() -> Site:

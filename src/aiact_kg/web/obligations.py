@@ -49,6 +49,9 @@ def obligation_rows(lang: str) -> list[dict]:
             entry["tiers"][row["tier"].value] = _value(row, "tierLabel") or slug(row["tier"].value)
         if not entry["applicable_from"] and "applicableFrom" in row:
             entry["applicable_from"] = row["applicableFrom"].value
+    for entry in out.values():  # several addressees or tiers: in the order of their labels
+        for key in ("addressees", "tiers"):
+            entry[key] = dict(sorted(entry[key].items(), key=lambda item: (item[1].lower(), item[0])))
     return list(out.values())
 
 

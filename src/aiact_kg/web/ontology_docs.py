@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from ..vocab import ONTOLOGY_NS
-from .graph import site
+from .graph import act_order, site
 from .resources import HTML, html_response, link_of, namespace_triples, negotiate, rdf_response
 
 bp = Blueprint("ontology_docs", __name__)
@@ -45,6 +45,10 @@ def terms() -> dict[str, list[dict]]:
             for key, name in (("parents", "parent"), ("domains", "domain"), ("ranges", "range"), ("sources", "source")):
                 if name in row and row[name].value not in entry[key]:
                     entry[key].append(row[name].value)
+    for entry in found.values():
+        entry["sources"].sort(key=lambda iri: act_order(iri.rsplit("/", 1)[-1]))
+        for key in ("parents", "domains", "ranges"):
+            entry[key].sort()
     grouped: dict[str, list[dict]] = {name: [] for name in KINDS}
     for entry in sorted(found.values(), key=lambda e: e["name"].lower()):
         grouped.setdefault(entry["type"], []).append(entry)
