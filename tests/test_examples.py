@@ -5,7 +5,9 @@ Each example starts with a comment a lawyer can read, then machine-readable line
 ``# expect-point:`` (a provision its classification must rest on), ``# expect-conforms:``
 (true or false), ``# expect-obligation:`` (an obligation a finding must name) and
 ``# expect-provider:`` (an organisation that becomes a provider under Article 25(1)). They
-are checked on a day when every obligation of the Act applies.
+are checked on a day when every obligation of the Act applies, unless ``# expect-on:`` gives
+another day; ``# expect-warning:`` names an obligation that must be a warning on that day
+(found unmet, but applying only later).
 """
 
 from __future__ import annotations
@@ -64,7 +66,8 @@ def test_there_are_complete_and_incomplete_variants():
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_the_example_gets_the_verdict_it_states(engine, path):
     expected = expectations(path)
-    report = engine.validate(path.read_bytes(), path.name, on=ON)
+    on = date.fromisoformat(expected["on"][0]) if "on" in expected else ON
+    report = engine.validate(path.read_bytes(), path.name, on=on)
     assert report.classification, report.warnings
     classes = {t.iri for c in report.classification for t in c.tiers + c.classes}
     provisions = {p for c in report.classification for p in c.provisions + c.points}
@@ -83,7 +86,56 @@ def test_the_example_gets_the_verdict_it_states(engine, path):
     conforms = expected["conforms"][0] == "true"
     assert report.conforms is conforms, findings
     if conforms:
-        assert report.results == [], findings
+        assert [f for f in report.results if f.severity == validation.VIOLATION] == [], findings
+        if "warning" not in expected:
+            assert report.results == [], findings
+    warnings = {f.obligation for f in report.results if f.severity == validation.WARNING}
+    for obligation in expected.get("warning", []):
+        assert obligation in warnings, (obligation, findings)
     for obligation in expected.get("obligation", []):
         assert obligation in obligations, (obligation, findings)
     assert not report.unknown_terms
+
+
+# -- Article 113, point (c): the obligations corresponding to Article 6(1) apply from 2 August 2027
+
+MEDICAL_DEVICE = """@prefix aiact: <https://w3id.org/aiact-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix : <https://example.org/device#> .
+:device a aiact:AISystem ; rdfs:label "Retinopathy grading" ;
+    aiact:productCoveredBy aiact:AnnexILegislation11 ; aiact:requiresThirdPartyAssessment true ;
+    aiact:hasProvider :maker .
+:maker a aiact:Organisation ; rdfs:label "Maker" .
+"""
+ALSO_ANNEX_III = MEDICAL_DEVICE.replace(
+    "aiact:requiresThirdPartyAssessment true ;",
+    "aiact:requiresThirdPartyAssessment true ; aiact:usedFor aiact:AnnexIIIUseCase5a ;")
+
+
+def _finding(report, local_id: str):
+    matches = [f for f in report.results if f.obligation == PREFIXES["obl"] + local_id]
+    assert len(matches) == 1, [f.obligation for f in report.results]
+    return matches[0]
+
+
+def test_an_annex_i_route_system_is_bound_by_the_high_risk_obligations_from_2_august_2027(engine):
+    report = engine.validate(MEDICAL_DEVICE.encode(), "device.ttl", on=date(2026, 9, 1))
+    risk_management = _finding(report, "art_9.par_1")
+    assert risk_management.severity == validation.WARNING
+    assert risk_management.applicable_from == date(2027, 8, 2)
+    assert PREFIXES["act"] + "art_113.pnt_c" in risk_management.provisions
+    later = engine.validate(MEDICAL_DEVICE.encode(), "device.ttl", on=date(2027, 8, 2))
+    assert _finding(later, "art_9.par_1").severity == validation.VIOLATION
+
+
+def test_ai_literacy_binds_the_provider_of_an_annex_i_route_system_from_2_february_2025(engine):
+    report = engine.validate(MEDICAL_DEVICE.encode(), "device.ttl", on=date(2026, 9, 1))
+    literacy = _finding(report, "art_4")
+    assert literacy.severity == validation.VIOLATION and literacy.applicable_from == date(2025, 2, 2)
+
+
+def test_a_system_also_high_risk_under_annex_iii_is_bound_from_the_general_date(engine):
+    report = engine.validate(ALSO_ANNEX_III.encode(), "device.ttl", on=date(2026, 9, 1))
+    risk_management = _finding(report, "art_9.par_1")
+    assert risk_management.severity == validation.VIOLATION
+    assert risk_management.applicable_from == date(2026, 8, 2)

@@ -326,6 +326,21 @@ class ObligationFacts:
     provisions: tuple[str, ...]
     applicable_from: date | None
     prohibition: bool
+    concerns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Deferral:
+    """Obligations of one kind of artefact that apply later for artefacts of that kind alone
+    (Article 113, point (c)): the class, the broadest class whose obligations are held back
+    (``scope``), the date and the provision that defers them."""
+
+    artefact: URIRef
+    scope: URIRef
+    applicable_from: date
+    source: str | None
+    in_scope: frozenset = frozenset()  # the scope and every class below it
+    route: frozenset = frozenset()  # the artefact and the classes above it, within the scope
 
 
 class Engine:
@@ -353,6 +368,7 @@ class Engine:
         self.shape_names = self._shape_names()
         self.ontology = self._load_ontology()
         self.obligations = self._load_obligations()
+        self.deferrals = self._load_deferrals()
         self.known_terms = self._load_known_terms()
         self.mapping = self._load_mapping()
         self.artefact_classes = self._subclasses(ARTEFACT_ROOTS)
@@ -421,11 +437,14 @@ class Engine:
         collected: dict[str, dict] = {}
         for row in rows:
             iri = row["obligation"].value
-            entry = collected.setdefault(iri, {"label": None, "sources": [], "from": None, "prohibition": False})
+            entry = collected.setdefault(iri, {"label": None, "sources": [], "from": None, "prohibition": False,
+                                               "concerns": set()})
             if "label" in row:
                 entry["label"] = row["label"].value
             if "source" in row and row["source"].value not in entry["sources"]:
                 entry["sources"].append(row["source"].value)
+            if "concerns" in row:
+                entry["concerns"].add(row["concerns"].value)
             if "applicableFrom" in row:
                 try:
                     entry["from"] = date.fromisoformat(row["applicableFrom"].value[:10])
@@ -433,8 +452,32 @@ class Engine:
                     pass
             if "prohibition" in row:
                 entry["prohibition"] = True
-        return {iri: ObligationFacts(iri, e["label"], tuple(sorted(e["sources"])), e["from"], e["prohibition"])
+        return {iri: ObligationFacts(iri, e["label"], tuple(sorted(e["sources"])), e["from"], e["prohibition"],
+                                     tuple(sorted(e["concerns"])))
                 for iri, e in collected.items()}
+
+    def _load_deferrals(self) -> list[Deferral]:
+        deferrals = []
+        for row in self.store.run("validation-deferrals"):
+            artefact, scope = URIRef(row["artefact"].value), URIRef(row["scope"].value)
+            in_scope = frozenset(self._subclasses([scope]))
+            route = frozenset((self._superclasses({artefact}) | {artefact}) & in_scope)
+            deferrals.append(Deferral(artefact, scope, date.fromisoformat(row["date"].value[:10]),
+                                      row["source"].value if "source" in row else None, in_scope, route))
+        return deferrals
+
+    def _deferral(self, facts: ObligationFacts, types: set) -> Deferral | None:
+        """The deferral that holds the statement back for this artefact: the artefact is of the
+        deferred kind; the statement concerns that kind or a class above it within the scope
+        (an obligation of high-risk systems, not of every AI system); and no other kind of the
+        artefact within the scope brings it in earlier (a system high-risk under Article 6(1)
+        alone, not one that Article 6(2) makes high-risk too)."""
+        concerned = {URIRef(c) for c in facts.concerns}
+        for deferral in self.deferrals:
+            if deferral.artefact in types and concerned & deferral.route \
+                    and not any(t in deferral.in_scope and t not in deferral.route for t in types):
+                return deferral
+        return None
 
     def _load_known_terms(self) -> set[str]:
         rows = self.store.run("validation-terms", namespace=ONTOLOGY_NS)
@@ -502,7 +545,7 @@ class Engine:
                 severity=VIOLATION, focus=source))
             return report
         results_graph = self._run_shapes(graph)
-        report.results = self._findings(results_graph, on)
+        report.results = self._findings(results_graph, on, graph)
         report.classification = self._classification(graph)
         if not report.classification:
             report.warnings.append("No AI system or general-purpose AI model found: type the system "
@@ -557,7 +600,7 @@ class Engine:
                 raise EngineError(f"the shapes could not be applied: {exc}") from None
         return results
 
-    def _findings(self, results: rdflib.Graph, on: date) -> list[Finding]:
+    def _findings(self, results: rdflib.Graph, on: date, data: rdflib.Graph) -> list[Finding]:
         findings = []
         for result in results.subjects(RDF.type, SH.ValidationResult):
             shape = results.value(result, SH.sourceShape)
@@ -579,11 +622,17 @@ class Engine:
                 finding.obligation_label = facts.label
                 finding.provisions = list(facts.provisions)
                 finding.applicable_from = facts.applicable_from
-                if facts.prohibition or facts.applicable_from is None or facts.applicable_from <= on:
+                deferral = self._deferral(facts, set(data.objects(focus, RDF.type))) if focus is not None else None
+                if deferral is not None and (facts.applicable_from is None
+                                             or deferral.applicable_from > facts.applicable_from):
+                    finding.applicable_from = deferral.applicable_from
+                    if deferral.source:
+                        finding.provisions.append(deferral.source)
+                if facts.prohibition or finding.applicable_from is None or finding.applicable_from <= on:
                     finding.severity = VIOLATION
                 else:
                     finding.severity = WARNING
-                    finding.message += f" (This obligation applies from {facts.applicable_from.isoformat()}.)"
+                    finding.message += f" (This obligation applies from {finding.applicable_from.isoformat()}.)"
             elif obligation is None:
                 finding.provisions = sorted(str(s) for s in self.shapes.objects(shape, DCTERMS.source))
             findings.append(finding)
