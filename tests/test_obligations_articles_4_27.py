@@ -327,3 +327,13 @@ def test_fria_contains_the_six_elements_of_article_27_1(store, letter):
 def test_excerpts_keep_the_non_breaking_spaces_of_the_official_journal(curated):
     (excerpt,) = objects(curated, obligation("art_16.pnt_d"), EXCERPT)
     assert excerpt == Literal("keep the documentation referred to in Article\u00a018", language="en")
+
+
+def test_a_provider_claiming_the_article_6_3_derogation_documents_registers_and_shows_its_assessment(store):
+    for local_id in ("art_6.par_4", "art_6.par_4-registration", "art_6.par_4-on-request"):
+        assert applies_from(store, obligation(local_id)) == {"2026-08-02"}
+    rows = store.select(
+        "PREFIX aiact: <https://w3id.org/aiact-kg/ontology#> PREFIX dct: <http://purl.org/dc/terms/> "
+        "SELECT ?s WHERE { ?s aiact:concerns aiact:DerogatedAnnexIIISystem ; aiact:addressee aiact:Provider ; "
+        "dct:source ?p . FILTER(STRENDS(STR(?p), '/art_6.par_4')) }")
+    assert len({row["s"].value for row in rows}) == 3
