@@ -101,3 +101,29 @@ def test_every_vair_mapping_names_a_use_case_and_cites_its_annex_iii_point(store
     assert len(rows) >= 25
     for row in rows:
         assert "point" in row and "source" in row and row["point"] == row["source"], row
+
+
+DPV_DESCRIPTION = """@prefix eu-aiact: <https://w3id.org/dpv/legal/eu/aiact#> .
+@prefix aiact: <https://w3id.org/aiact-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix : <https://example.org/dpv-user#> .
+:screening a eu-aiact:AISystem ; rdfs:label "Applicant screening" ;
+    aiact:usedFor aiact:AnnexIIIUseCase4a ;
+    aiact:hasProvider :vendor ;
+    aiact:hasMeasure [ a eu-aiact:TechnicalDocumentation ] , [ a eu-aiact:InstructionForUse ] ,
+                     [ a eu-aiact:CEMarking ] .
+:vendor a eu-aiact:AIProvider ; rdfs:label "Vendor" .
+"""
+
+
+def test_a_description_in_dpv_terms_is_read_in_ours(engine):
+    report = engine.validate(DPV_DESCRIPTION.encode(), "dpv.ttl", on=ON)
+    assert not report.unknown_terms
+    entry = report.classification[0]
+    assert "AnnexIIIHighRiskAISystem" in {t.iri.removeprefix(ONTOLOGY) for t in entry.classes}
+    unmet = {f.obligation for f in report.results}
+    # the evidence typed with DPV's classes counts as ours ...
+    assert OBL + "art_11.par_1.sbp_1" not in unmet and OBL + "art_16.pnt_h" not in unmet
+    assert OBL + "art_13.par_2" not in unmet
+    # ... and what it does not show is still found
+    assert OBL + "art_9.par_1" in unmet
