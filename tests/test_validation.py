@@ -389,3 +389,21 @@ def test_the_validate_page_reports_a_syntax_error_as_a_bad_request(process_engin
     app = create_app({"STORE": process_engine.store, "TESTING": True, "SPARQL_WORKERS": 1})
     page = app.test_client().post("/validate", data={"description": PREFIXES + ":x a ;", "on": "2026-08-01"})
     assert page.status_code == 400 and "description.ttl:" in page.get_data(as_text=True)
+
+
+def test_queries_parsed_in_many_threads_at_once_all_answer():
+    """The front end validates in several threads; rdflib's SPARQL parser is not safe in two
+    threads at once, so the description graph parses each query under a lock."""
+    import concurrent.futures
+
+    graph = validation.DescriptionGraph()
+    graph.add((rdflib.URIRef("http://example.org/s"), rdflib.RDFS.label, rdflib.Literal("s")))
+    texts = [f"SELECT ?s ?v{n} WHERE {{ ?s ?p ?o . OPTIONAL {{ ?s <http://example.org/p{n}> ?v{n} }} "
+             f"FILTER(!BOUND(?v{n}) || STRLEN(STR(?o)) > {n}) }}" for n in range(400)]
+    validation.DescriptionGraph._prepared.clear()
+
+    def answer(text: str) -> int:
+        return len(list(graph.query(text)))
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(answer, texts)) == [1] * len(texts)

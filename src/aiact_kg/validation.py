@@ -286,11 +286,15 @@ class DescriptionGraph(rdflib.Graph):
             if prepared is None:
                 from rdflib.plugins.sparql import prepareQuery
 
-                prepared = prepareQuery(query_object, initNs=dict(initNs or {}))
+                # rdflib's SPARQL parser is not safe in two threads at once (the front end
+                # validates in several): parse under the lock, once per query.
                 with self._prepared_lock:
-                    if len(self._prepared) > 4096:
-                        self._prepared.clear()
-                    self._prepared[key] = prepared
+                    prepared = self._prepared.get(key)
+                    if prepared is None:
+                        prepared = prepareQuery(query_object, initNs=dict(initNs or {}))
+                        if len(self._prepared) > 4096:
+                            self._prepared.clear()
+                        self._prepared[key] = prepared
             query_object, initNs = prepared, None
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
