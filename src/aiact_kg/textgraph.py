@@ -56,7 +56,7 @@ class TextGraph:
         self.en_index = english.index()
         self.fr_index = french.index()
         self.version = NamedNode(f"{self.act}/version/{VERSION_DATE}")
-        self.sectionless = _sectionless_annex_points(self.en_index)
+        self.sectionless = sectionless_annex_points(self.en_index)
 
     def iri(self, local_id: str) -> NamedNode:
         return NamedNode(f"{self.act}/{local_id}")
@@ -145,15 +145,7 @@ class TextGraph:
         ("the first subparagraph" of a paragraph with one), its nearest existing ancestor.
         A point of an annex cited without its section ("points 2 (d) and (e)" of Annex XI)
         is the point of that number in the one section that has it."""
-        if target.startswith("http"):
-            return target
-        if target not in self.en_index and target in self.sectionless:
-            return self.sectionless[target]
-        while target:
-            if target in self.en_index:
-                return target
-            target = target.rpartition(".")[0]
-        return None
+        return resolve_target(target, self.en_index, self.sectionless)
 
     def citation_triples(self) -> Iterator[Triple]:
         for source, targets in self.citations().items():
@@ -204,9 +196,22 @@ class TextGraph:
         yield from self.recital_triples(recital_links)
 
 
-# "‘deployer’ means …", "‘subject’, for the purpose of real-world testing, means …",
-# "‘law enforcement authority’ means:" followed by points.
-def _sectionless_annex_points(index: dict[str, Provision]) -> dict[str, str]:
+def resolve_target(target: str, existing, sectionless: dict[str, str]) -> str | None:
+    """A cited target as it exists among the local ids ``existing``: another act's IRI as
+    given, a provision as itself, an annex point cited without its section through
+    ``sectionless`` (``sectionless_annex_points``), else its nearest existing ancestor."""
+    if target.startswith("http"):
+        return target
+    if target not in existing and target in sectionless:
+        return sectionless[target]
+    while target:
+        if target in existing:
+            return target
+        target = target.rpartition(".")[0]
+    return None
+
+
+def sectionless_annex_points(index) -> dict[str, str]:
     """``anx_XI.pnt_2.pnt_d`` -> ``anx_XI.sct_1.pnt_2.pnt_d`` where exactly one section of the
     annex has that point; ambiguous ones (a point 1 in every section) are left out."""
     found: dict[str, list[str]] = {}
@@ -218,6 +223,8 @@ def _sectionless_annex_points(index: dict[str, Provision]) -> dict[str, str]:
     return {plain: ids[0] for plain, ids in found.items() if len(ids) == 1 and plain not in index}
 
 
+# "‘deployer’ means …", "‘subject’, for the purpose of real-world testing, means …",
+# "‘law enforcement authority’ means:" followed by points.
 _EN_TERM = re.compile(r"^‘(?P<term>[^’]+)’(?P<scope>,[^‘’]*?,)?\s+means:?\s*(?P<definition>.*)$", re.S)
 _FR_TERM = re.compile(r"^«\s*(?P<term>[^»]+?)\s*»\s*(?P<scope>,[^«»]*?,)?\s*:?\s*(?P<definition>.*)$", re.S)
 

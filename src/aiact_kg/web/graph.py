@@ -18,7 +18,7 @@ from pyoxigraph import NamedNode
 
 from ..citations import citation_label
 from ..crossrefs import roman_to_int
-from ..textgraph import _sectionless_annex_points
+from ..textgraph import resolve_target, sectionless_annex_points
 
 #: The act's path under the base: its IRI is ``{base}reg/2024/1689``.
 ACT_PATH = "reg/2024/1689"
@@ -93,21 +93,13 @@ class Site:
 
     @cached_property
     def _sectionless(self) -> dict[str, str]:
-        return _sectionless_annex_points(self.subdivisions)
+        return sectionless_annex_points(self.subdivisions)
 
     def resolve(self, target: str) -> str | None:
         """A cited target as it exists in the graph (as ``TextGraph.resolve`` does when it
         builds ``eli:cites``): another act's ELI as given; a provision of this Act as itself,
         or its nearest existing ancestor where the wording is finer than the text's structure."""
-        if target.startswith("http"):
-            return target
-        if target not in self.subdivisions and target in self._sectionless:
-            return self._sectionless[target]
-        while target:
-            if target in self.subdivisions:
-                return target
-            target = target.rpartition(".")[0]
-        return None
+        return resolve_target(target, self.subdivisions, self._sectionless)
 
     @staticmethod
     def page_of(local_id: str) -> str:
