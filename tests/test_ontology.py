@@ -10,8 +10,8 @@ import pytest
 from pyoxigraph import NamedNode
 
 from aiact_kg.vocab import ONTOLOGY_NS
+from iris import ACT
 
-ACT = "https://w3id.org/aiact-kg/reg/2024/1689"
 
 
 def provision(local_id: str) -> NamedNode:

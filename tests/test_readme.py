@@ -7,10 +7,11 @@ import re
 from datetime import date
 from pathlib import Path
 
+import iris
 import pytest
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-ACT = "https://w3id.org/aiact-kg/reg/2024/1689/"
+ACT = iris.ACT + "/"
 
 
 def blocks(language: str) -> list[str]:

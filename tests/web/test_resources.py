@@ -6,8 +6,8 @@ import json
 
 import pyoxigraph
 import pytest
+from iris import ACT
 
-ACT = "https://w3id.org/aiact-kg/reg/2024/1689"
 RDF = {
     "text/turtle": pyoxigraph.RdfFormat.TURTLE,
     "application/ld+json": pyoxigraph.RdfFormat.JSON_LD,
