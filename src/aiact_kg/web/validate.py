@@ -38,8 +38,13 @@ def check():
     if len(data) > MAX_DESCRIPTION:
         abort(413, description="The description is larger than 1 MiB.")
     on = parse_date(request.form.get("on")) or date.today()
+    allow = bool(request.form.get("allow_unknown_terms"))
     try:
-        report = validation.validate_bytes(data, filename, on, store=site().store)
+        report = validation.validate_bytes(data, filename, on, store=site().store, allow_unknown_terms=allow)
+    except validation.UnknownTermsError as exc:
+        abort(400, description="The description uses terms its vocabularies do not define: "
+                               + "; ".join(exc.lines()) + ". Correct them, or allow unknown terms to have them "
+                               "reported as warnings.")
     except ValueError as exc:
         abort(400, description=f"The description cannot be read: {exc}")
     text = data.decode("utf-8", "replace") if upload is None or not upload.filename else ""
