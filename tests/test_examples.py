@@ -191,3 +191,33 @@ def test_a_system_also_high_risk_under_annex_iii_is_bound_from_the_general_date(
     risk_management = _finding(report, "art_9.par_1")
     assert risk_management.severity == validation.VIOLATION
     assert risk_management.applicable_from == date(2026, 8, 2)
+
+
+# -- every format gives the same verdict ---------------------------------------------------------
+
+FORMATS = {"jsonld": "json-ld", "rdf": "xml", "nt": "nt"}
+
+
+def verdict(report) -> tuple:
+    return (report.conforms,
+            sorted((c.node, tuple(sorted(t.iri for t in c.tiers + c.classes)), tuple(c.provisions), tuple(c.points),
+                    tuple(sorted((r.organisation, r.role) for r in c.roles)), tuple(c.missing))
+                   for c in report.classification if not c.node.startswith("_:")),
+            sorted((f.severity, f.obligation, f.message) for f in report.results if not f.focus.startswith("_:")))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_the_example_gets_the_same_verdict_in_json_ld_rdf_xml_and_n_triples(engine, path):
+    import rdflib
+
+    expected = expectations(path)
+    on = date.fromisoformat(expected["on"][0]) if "on" in expected else ON
+    turtle = engine.validate(path.read_bytes(), path.name, on=on)
+    graph = rdflib.Graph().parse(data=path.read_text(encoding="utf-8"), format="turtle")
+    for suffix, fmt in FORMATS.items():
+        data = graph.serialize(format=fmt, encoding="utf-8")
+        other = engine.validate(data, f"{path.stem}.{suffix}", on=on)
+        assert verdict(other) == verdict(turtle), suffix
+        for entry in other.classification:
+            for evidence in entry.evidence:
+                assert all(f.line for f in evidence.facts), (suffix, evidence)
