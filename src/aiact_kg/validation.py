@@ -95,6 +95,12 @@ _DOCUMENTATION = {RDFS.label, RDFS.comment, SKOS.definition, SKOS.prefLabel, SKO
                   SKOS.scopeNote, SKOS.example, DCTERMS.description, DCTERMS.source, AIACT.excerpt}
 
 
+#: Individuals the engine applies itself before the shapes run (src/aiact_kg/mapping.py), which
+#: the shapes never read: left out of the ontology extract.
+_READ_BEFORE = {AIACT.AnnexIIIMapping, AIACT.PropertyMapping, AIACT.ContextMapping, AIACT.DeployerMapping,
+                AIACT.InformationKind, AIACT.KnownNamespace}
+
+
 class InputError(ValueError):
     """The description cannot be used: unreadable, too large, or a syntax error (the message
     names the file and, where the parser knows them, the line and column)."""
@@ -470,7 +476,7 @@ class Engine:
         for s in set(whole.subjects(RDF.type)):
             if not (isinstance(s, URIRef) and str(s).startswith(ONTOLOGY_NS)):
                 continue
-            if any(t in _TERM_TYPES for t in whole.objects(s, RDF.type)):
+            if any(t in _TERM_TYPES or t in _READ_BEFORE for t in whole.objects(s, RDF.type)):
                 continue
             for p, o in whole.predicate_objects(s):
                 if p not in _DOCUMENTATION:
@@ -601,7 +607,6 @@ class Engine:
         refused = [t for t in unknown if t.refused]
         if refused and not allow_unknown_terms:
             raise UnknownTermsError(refused, source)
-        original = set(graph)
         reading = self.map_terms(graph)
         described = set(graph)
         report = Report(source=source, on=on, conforms=True, unknown_terms=unknown, triples=triples)
@@ -621,7 +626,7 @@ class Engine:
         results_graph = self._run_shapes(graph)
         report.results = self._findings(results_graph, on, graph)
         report.classification = self._classification(graph)
-        self._explain(report, graph, described, original, reading, text, explain)
+        self._explain(report, graph, described, reading, text, explain)
         if not report.classification:
             report.warnings.append("No AI system or general-purpose AI model found: type the system "
                                    "aiact:AISystem (or the model aiact:GeneralPurposeAIModel).")
@@ -769,8 +774,8 @@ class Engine:
     #: Properties of ours that are not facts a classification rests on.
     _NOT_FACTS = frozenset({AIACT.hasMeasure, AIACT.riskTier, AIACT.classifiedUnder, AIACT.prohibitedUnder})
 
-    def _explain(self, report: Report, graph, described: set, original: set, reading: Reading,
-                 text: SourceText, explain: bool) -> None:
+    def _explain(self, report: Report, graph, described: set, reading: Reading, text: SourceText,
+                 explain: bool) -> None:
         """Give each classification the facts it rests on (by line) and, where the description
         says too little for the conclusion of minimal risk, what it does not say; give each
         finding the facts of its node's classification."""

@@ -132,6 +132,10 @@ class AIACT(DefinedNamespace):
     requiresSubjectAtRisk: URIRef
     alsoStatedBy: URIRef
     DeployerMapping: URIRef
+    AnnexIIIMapping: URIRef
+    PropertyMapping: URIRef
+    ContextMapping: URIRef
+    InformationKind: URIRef
     PersonsInformation: URIRef
     ImpactInformation: URIRef
     PurposeInformation: URIRef

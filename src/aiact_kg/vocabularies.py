@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 import rdflib
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
 from . import paths
@@ -159,6 +159,3 @@ def _subjects(path: Path) -> set[str]:
     return {str(s) for s in graph.subjects() if isinstance(s, URIRef)} | \
            {str(o) for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
 
-
-def is_true(value) -> bool:
-    return isinstance(value, Literal) and value.toPython() is True
