@@ -143,3 +143,31 @@ def test_a_description_in_dpv_terms_is_read_in_ours(engine):
     assert OBL + "art_13.par_2" not in unmet
     # ... and what it does not show is still found
     assert OBL + "art_9.par_1" in unmet
+
+
+def test_every_annex_iii_area_is_reached_by_a_mapping_of_another_vocabulary(store):
+    rows = store.select("""
+        PREFIX aiact: <https://w3id.org/aiact-kg/ontology#>
+        SELECT DISTINCT ?area WHERE {
+          { ?mapping aiact:mapsToUseCase/aiact:inArea ?area } UNION { ?mapping aiact:impliesArea ?area }
+        }""")
+    assert {row["area"].value.rsplit("#", 1)[-1] for row in rows} == {f"AnnexIIIArea{n}" for n in range(1, 9)}
+
+
+DPV_EMPLOYEES = """@prefix dpv: <https://w3id.org/dpv#> .
+@prefix eu-aiact: <https://w3id.org/dpv/legal/eu/aiact#> .
+<https://example.org/s> a eu-aiact:EmotionRecognitionSystem ; dpv:hasDataSubject dpv:Employee .
+"""
+
+
+def test_dpv_emotion_recognition_on_employees_is_prohibited_and_not_minimal_risk(engine):
+    report = engine.validate(DPV_EMPLOYEES.encode(), "dpv.ttl", on=ON)
+    entry = report.classification[0]
+    assert ACT + "art_5.par_1.pnt_f" in entry.provisions and not entry.minimal
+    prohibition = next(e for e in entry.evidence if e.provision == ACT + "art_5.par_1.pnt_f")
+    # the facts are the user's own DPV triples, by line, not the terms they were mapped to
+    assert {(f.line, f.predicate, f.object) for f in prohibition.facts} == {
+        (3, "a", "eu-aiact:EmotionRecognitionSystem"), (3, "dpv:hasDataSubject", "dpv:Employee")}
+    safety = DPV_EMPLOYEES.replace("dpv:Employee .", "dpv:Employee ;\n    <https://w3id.org/aiact-kg/ontology#forMedicalOrSafetyReasons> true .")
+    entry = engine.validate(safety.encode(), "dpv.ttl", on=ON).classification[0]
+    assert ACT + "art_5.par_1.pnt_f" not in entry.provisions and ACT + "anx_III.pnt_1.pnt_c" in entry.points

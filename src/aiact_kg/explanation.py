@@ -116,6 +116,8 @@ class SourceText:
             return term.n3()
         if isinstance(term, BNode):
             return f"_:{term}"
+        if term == RDF.type:
+            return "a"
         iri = str(term)
         best = None
         for name, namespace in self.prefixes:
