@@ -221,3 +221,13 @@ def test_the_example_gets_the_same_verdict_in_json_ld_rdf_xml_and_n_triples(engi
         for entry in other.classification:
             for evidence in entry.evidence:
                 assert all(f.line for f in evidence.facts), (suffix, evidence)
+
+
+def test_a_derogated_system_s_report_names_the_documentation_of_article_6_4_and_the_registration_of_article_49_2(engine):
+    path = paths.EXAMPLES / "derogation-holds.ttl"
+    report = engine.validate(path.read_bytes(), path.name, on=ON)
+    (entry,) = report.classification
+    duties = {d["obligation"].removeprefix(PREFIXES["obl"]) for c in entry.classes for d in c.duties}
+    assert {"art_6.par_4", "art_49.par_2"} <= duties
+    text = report.text
+    assert "Article 6(4)" in text and "Article 49(2)" in text

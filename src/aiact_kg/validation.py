@@ -172,6 +172,14 @@ class Tier:
     label: str
     provisions: list[str] = field(default_factory=list)
     definition: str = ""
+    #: the statements that concern this class itself (Article 6(4) and 49(2) for a derogated
+    #: system...), each {"obligation", "label", "provisions"}
+    duties: list[dict] = field(default_factory=list)
+
+
+#: A class's own duties are printed with its classification when there are at most this many
+#: (the duties of a derogated system; the high-risk regime's are in the findings and --explain).
+SHORT_DUTIES = 6
 
 
 @dataclass
@@ -793,6 +801,9 @@ class Engine:
                 entry.obligations = self._obligations_of(entry, graph, node)
             for tier in entry.tiers + entry.classes:
                 tier.definition = self.definition(tier.iri)
+            for cls in entry.classes:
+                cls.duties = [{"obligation": f.iri, "label": f.label, "provisions": list(f.provisions)}
+                              for f in sorted(self.obligations.values(), key=lambda f: f.iri) if cls.iri in f.concerns]
             entries[entry.node] = entry
         for finding in report.results:
             entry = entries.get(finding.focus)
@@ -872,6 +883,8 @@ class Engine:
                 iris.update(item["provisions"])
             for tier in entry.tiers + entry.classes:
                 iris.update(tier.provisions)
+                for duty in tier.duties:
+                    iris.update(duty["provisions"])
             for role in entry.roles:
                 iris.update(role.provisions)
         return {iri: self.label(iri) for iri in sorted(iris)}
@@ -982,6 +995,8 @@ def render_text(report: Report) -> str:
             lines.append(f"    tier: {tier.label}" + (f" — {cite(tier.provisions)}" if tier.provisions else ""))
         for cls in entry.classes:
             lines.append(f"    class: {cls.label}" + (f" — {cite(cls.provisions)}" if cls.provisions else ""))
+            if 0 < len(cls.duties) <= SHORT_DUTIES:
+                lines.extend(f"      duty: {d['label']} — {cite(d['provisions'])}" for d in cls.duties)
         if entry.provisions:
             lines.append(f"    classified under: {cite(entry.provisions)}")
         if entry.points:
