@@ -171,3 +171,29 @@ def test_dpv_emotion_recognition_on_employees_is_prohibited_and_not_minimal_risk
     safety = DPV_EMPLOYEES.replace("dpv:Employee .", "dpv:Employee ;\n    <https://w3id.org/aiact-kg/ontology#forMedicalOrSafetyReasons> true .")
     entry = engine.validate(safety.encode(), "dpv.ttl", on=ON).classification[0]
     assert ACT + "art_5.par_1.pnt_f" not in entry.provisions and ACT + "anx_III.pnt_1.pnt_c" in entry.points
+
+
+DPV_PROFILING = """@prefix dpv: <https://w3id.org/dpv#> .
+@prefix aiact: <https://w3id.org/aiact-kg/ontology#> .
+<https://example.org/s> a aiact:AISystem ; aiact:usedFor aiact:AnnexIIIUseCase4a ;
+    aiact:claimsDerogation aiact:PreparatoryTask ; dpv:hasProcessing dpv:Profiling .
+"""
+
+
+def test_profiling_stated_in_dpv_defeats_the_article_6_3_derogation(engine):
+    entry = engine.validate(DPV_PROFILING.encode(), "dpv.ttl", on=ON).classification[0]
+    assert "AnnexIIIHighRiskAISystem" in {t.iri.removeprefix(ONTOLOGY) for t in entry.classes}
+    assert ACT + "art_6.par_3.sbp_3" in entry.provisions
+    without = engine.validate(DPV_PROFILING.replace(" ; dpv:hasProcessing dpv:Profiling", "").encode(), "dpv.ttl", on=ON)
+    assert "DerogatedAnnexIIISystem" in {t.iri.removeprefix(ONTOLOGY) for t in without.classification[0].classes}
+
+
+def test_a_misspelt_dpv_term_is_refused_and_an_unlisted_one_only_reported(engine):
+    misspelt = DPV_PROFILING.replace("dpv:hasProcessing", "dpv:hasProcesing")
+    with pytest.raises(validation.UnknownTermsError) as caught:
+        engine.validate(misspelt.encode(), "dpv.ttl", on=ON)
+    assert caught.value.terms[0].suggestion == "https://w3id.org/dpv#hasProcessing"
+    unlisted = DPV_PROFILING.replace("dpv:hasProcessing dpv:Profiling", "dpv:hasProcessing dpv:Profiling , dpv:Pseudonymise")
+    report = engine.validate(unlisted.encode(), "dpv.ttl", on=ON)
+    assert [t.iri for t in report.unknown_terms] == ["https://w3id.org/dpv#Pseudonymise"]
+    assert not report.unknown_terms[0].refused

@@ -28,8 +28,11 @@ from rdflib.namespace import RDF, RDFS
 from . import paths
 from .vocab import AIACT, ONTOLOGY_NS
 
-#: How close a listed term must be to an unknown one to be suggested ("did you mean").
+#: How close a listed term must be to an unknown one to be suggested ("did you mean"); where
+#: the validator holds only part of a vocabulary, the nearer miss that makes an unlisted term a
+#: misspelling (dpv:PersonalData is not a misspelling of dpv:hasPersonalData).
 SUGGESTION_CUTOFF = 0.8
+MISSPELLING_CUTOFF = 0.9
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ class Vocabularies:
             canonical = self.canonical(iri)
             if canonical in ns.terms or (ns.alias_of and canonical in self._terms_of(ns.alias_of)):
                 continue
-            suggestion = self.suggest(ns, canonical)
+            suggestion = self.suggest(ns, canonical, SUGGESTION_CUTOFF if ns.complete else MISSPELLING_CUTOFF)
             found.append(UnknownTerm(iri, ns.label, suggestion, refused=ns.complete or suggestion is not None))
         return found
 
@@ -141,7 +144,7 @@ class Vocabularies:
         return next((n.terms for n in self.namespaces if n.iri == iri), frozenset())
 
     @staticmethod
-    def suggest(ns: KnownNamespace, iri: str) -> str | None:
+    def suggest(ns: KnownNamespace, iri: str, cutoff: float = SUGGESTION_CUTOFF) -> str | None:
         """The listed term closest to an unknown one, when it is close enough to be a misspelling."""
         base = ns.alias_of or ns.iri
         locals_ = {t[len(base):]: t for t in ns.terms if t.startswith(base)}
@@ -149,7 +152,7 @@ class Vocabularies:
         folded = {name.lower(): name for name in locals_}
         if local.lower() in folded:
             return locals_[folded[local.lower()]]
-        close = difflib.get_close_matches(local, list(locals_), n=1, cutoff=SUGGESTION_CUTOFF)
+        close = difflib.get_close_matches(local, list(locals_), n=1, cutoff=cutoff)
         return locals_[close[0]] if close else None
 
 
