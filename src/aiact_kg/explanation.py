@@ -115,7 +115,7 @@ class SourceText:
                 return str(term)
             return term.n3()
         if isinstance(term, BNode):
-            return f"_:{term}"
+            return "[]"  # a blank node's label is the parser's, not the file's
         if term == RDF.type:
             return "a"
         iri = str(term)

@@ -86,7 +86,7 @@ class Mapper:
             elif prop == DCTERMS.source:
                 mapping.sources.append(value)
             elif prop == AIACT.requiresSubjectAtRisk:
-                mapping.subject_at_risk = value == "true"
+                mapping.subject_at_risk = value in ("true", "1")  # servers write xsd:boolean either way
             elif prop == AIACT.impliesTrue:
                 mapping.statements.append((URIRef(value), Literal(True)))
             elif prop in EFFECTS:

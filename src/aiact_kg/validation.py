@@ -837,6 +837,7 @@ class Engine:
                     fact = text.fact(origin, text.compact)
                     if fact not in located:
                         located.append(fact)
+            located.sort(key=lambda f: (f.line or 0, f.subject, f.predicate, f.object))
             found.append(Evidence(provision, located))
         return found
 
