@@ -24,6 +24,10 @@ Configuration (``create_app({...})``):
 ``SPARQL_TIMEOUT``   seconds a /sparql query may run (10)
 ``SPARQL_LIMIT``     most rows or triples a /sparql answer carries (10,000)
 ``SPARQL_WORKERS``   query processes for the embedded store (2); 0 runs queries in the server
+``SPARQL_LIGHT_WORKERS`` more query processes kept for light queries (1)
+``SPARQL_MEMORY``    resident memory a query process may reach, bytes (512 MiB); past it, 503
+``SPARQL_QUEUE``     queries that may wait for a worker (16); beyond, 429 with Retry-After
+``SPARQL_PER_CLIENT`` heavy queries one client address may have running or waiting (2)
 ``PAGE_CACHE``       keep rendered pages (True): the graph does not change while served
 """
 
@@ -41,6 +45,10 @@ DEFAULTS = {
     "SPARQL_TIMEOUT": 10.0,
     "SPARQL_LIMIT": 10_000,
     "SPARQL_WORKERS": 2,
+    "SPARQL_LIGHT_WORKERS": 1,
+    "SPARQL_MEMORY": 512 * 1024 * 1024,
+    "SPARQL_QUEUE": 16,
+    "SPARQL_PER_CLIENT": 2,
     "PAGE_CACHE": True,
     "PAGE_CACHE_SIZE": 4096,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
