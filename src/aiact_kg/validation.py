@@ -4,7 +4,9 @@ A description (Turtle, JSON-LD, RDF/XML or N-Triples) goes through four steps:
 
 1. **Read** it: the format from the file name or, failing that, from the content; a syntax
    error names the file, line and column; nothing is ever fetched (no remote JSON-LD context,
-   no external XML entity); files over 5 MB are refused.
+   no external XML entity, no DTD, no ``owl:imports``); the size, triples, time and memory
+   a description may take are bounded (:mod:`aiact_kg.limits`: 5 MB and 50,000 triples on the
+   command line, each with its flag to raise it).
 2. **Map** terms of AIRO and the W3C DPV AI Act extension to ours, after the alignments of
    ``ontology/`` (``owl:equivalentClass``, ``owl:equivalentProperty``, ``skos:exactMatch``…).
 3. **Validate** it with the shapes of ``shapes/`` (SHACL, with the SHACL Advanced Features'
@@ -32,6 +34,7 @@ import threading
 import urllib.parse
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -40,11 +43,11 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
-from . import build, paths, queries
+from . import build, limits as input_limits, paths, queries
 from .vocab import AIACT, ONTOLOGY_NS
 
 #: Descriptions larger than this are refused before they are parsed.
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = input_limits.CLI_VALIDATE.max_bytes
 
 VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
 
@@ -239,20 +242,34 @@ def _base_iri(filename: str) -> str:
     return "file:///description/" + urllib.parse.quote(Path(filename or "description").name)
 
 
-def parse(data: bytes, filename: str = "") -> rdflib.Graph:
-    """The description as an rdflib graph. Raises :class:`InputError` when it is too large or
-    not valid in its format. The parser never loads anything from the network or the disk:
-    a JSON-LD ``@context`` given by URL and an XML external entity are errors."""
-    if len(data) > MAX_BYTES:
-        raise InputError(f"the file is {len(data) / 1048576:.1f} MB; descriptions over "
-                         f"{MAX_BYTES // 1048576} MB are refused", filename)
+def parse(data: bytes, filename: str = "", limits: input_limits.Limits | None = None) -> rdflib.Graph:
+    """The description as an rdflib graph. Raises :class:`InputError` when it is larger than
+    ``limits`` allow (bytes, triples) or not valid in its format. The parser never loads
+    anything from the network or the disk: a JSON-LD ``@context`` given by URL, an XML
+    external entity or DTD are errors, and so are nested XML entities."""
+    limits = limits or input_limits.CLI_VALIDATE
     fmt = detect_format(data, filename)
     try:
+        input_limits.check_size(len(data), limits)
+        if fmt == pyoxigraph.RdfFormat.RDF_XML:
+            input_limits.check_rdf_xml(data, limits)
+        elif fmt == pyoxigraph.RdfFormat.JSON_LD:
+            data = input_limits.check_json_ld(data)
+    except input_limits.LimitExceeded as exc:
+        raise InputError(str(exc), filename) from None
+    most = limits.max_triples
+    try:
         quads = pyoxigraph.parse(data, format=fmt, base_iri=_base_iri(filename))
+        if most is not None:  # counted before anything is built from them
+            quads = list(islice(quads, most + 1))
+            if len(quads) > most:
+                raise input_limits.triples_error(limits)
         graph = DescriptionGraph()
         add = graph.add
         for quad in quads:
             add((_rdflib(quad.subject), _rdflib(quad.predicate), _rdflib(quad.object)))
+    except input_limits.LimitExceeded as exc:
+        raise InputError(str(exc), filename) from None
     except SyntaxError as exc:
         raise InputError(_syntax_message(exc, fmt), filename, exc.lineno, exc.offset) from None
     except (ValueError, OSError) as exc:
@@ -525,9 +542,10 @@ class Engine:
 
     # validating
 
-    def validate(self, data: bytes, filename: str = "description.ttl", on: date | None = None) -> Report:
+    def validate(self, data: bytes, filename: str = "description.ttl", on: date | None = None,
+                 limits: input_limits.Limits | None = None) -> Report:
         on = on or date.today()
-        graph = parse(data, filename)
+        graph = parse(data, filename, limits)
         return self.validate_graph(graph, filename, on)
 
     def validate_graph(self, graph: rdflib.Graph, source: str, on: date) -> Report:
@@ -756,20 +774,23 @@ def use_engine(new: Engine | None) -> None:
         _ENGINE = new
 
 
-def validate_bytes(data: bytes, filename: str = "description.ttl", on: date | None = None, store=None) -> Report:
+def validate_bytes(data: bytes, filename: str = "description.ttl", on: date | None = None, store=None,
+                   limits: input_limits.Limits | None = None) -> Report:
     """Validate one description given as bytes; ``filename`` tells its format (and names it in
-    messages), ``store`` the graph to take the obligations from (see :func:`engine`). Raises
-    :class:`InputError` (a ``ValueError``) when it cannot be read."""
-    return engine(store).validate(data, filename, on or date.today())
+    messages), ``store`` the graph to take the obligations from (see :func:`engine`),
+    ``limits`` what it may cost (the command line's by default: size and triples here; time
+    and memory where the caller wraps it in :func:`aiact_kg.limits.watch`). Raises
+    :class:`InputError` (a ``ValueError``) when it cannot be read or is over a limit."""
+    return engine(store).validate(data, filename, on or date.today(), limits)
 
 
-def read_file(path: Path | str) -> bytes:
+def read_file(path: Path | str, limits: input_limits.Limits | None = None) -> bytes:
     path = Path(path)
+    limits = limits or input_limits.CLI_VALIDATE
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"the file is {size / 1048576:.1f} MB; descriptions over "
-                             f"{MAX_BYTES // 1048576} MB are refused", str(path))
+        if limits.max_bytes is not None and size > limits.max_bytes:
+            raise InputError(str(input_limits.size_error(size, limits)), str(path))
         if not path.is_file():
             raise InputError("not a file", str(path))
         return path.read_bytes()
@@ -898,6 +919,7 @@ def register_command(subparsers, store_options) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="a description in Turtle, JSON-LD, RDF/XML or N-Triples")
     p.add_argument("--on", metavar="DATE", help="the date the Act is applied as of (YYYY-MM-DD; default today)")
     p.add_argument("--format", choices=sorted(RENDERERS), default="text")
+    input_limits.add_options(p, input_limits.CLI_VALIDATE)
     store_options(p)
     p.set_defaults(func=cmd_validate)
 
@@ -915,10 +937,15 @@ def cmd_validate(args) -> int:
         from .cli import open_store_from
 
         use_engine(Engine(store=open_store_from(args), base=args.base))
+    limits = input_limits.from_options(args, input_limits.CLI_VALIDATE)
     reports, status = [], 0
     for name in args.files:
         try:
-            reports.append(validate_bytes(read_file(name), name, on))
+            with input_limits.watch(limits, f"validating {name}"):
+                reports.append(validate_bytes(read_file(name, limits), name, on, limits=limits))
+        except input_limits.LimitExceeded as exc:
+            print(f"aiact-kg: error: {name}: {exc}", file=sys.stderr)
+            status = 2
         except InputError as exc:
             print(f"aiact-kg: error: {exc}", file=sys.stderr)
             status = 2
