@@ -173,7 +173,7 @@ def _decide(text: str, remote: bool) -> Decision:
     if _holds(tree, "ServiceGraphPattern"):
         raise Refused(403, NO_SERVICE)
     query = tree[1]
-    dataset = bool(query.get("datasetClause"))
+    dataset = "datasetClause" in query.keys()
     if dataset and remote:
         raise Refused(403, NO_DATASET)
     form = query.name.replace("Query", "").upper()
@@ -222,11 +222,11 @@ def _light(node) -> bool:
             heavy = True
             return
         name = getattr(n, "name", None)
-        if name == "Slice" and n.get("length") is not None and n["length"] <= 1000 and not any(
+        if name == "Slice" and isinstance(_field(n, "length"), int) and n["length"] <= 1000 and not any(
                 _holds(n.p, blocking) for blocking in ("OrderBy", "Group", "AggregateJoin")):
             limited = True  # answered lazily: stops after the first rows
         if name == "BGP":
-            triples = n.get("triples") or []
+            triples = _field(n, "triples") or []
             if not _connected(triples, Variable) or any(_unbounded_path(t, Variable) for t in triples):
                 heavy = True
             if len(triples) > 1 and any(all(isinstance(x, Variable) for x in t) for t in triples):
@@ -242,6 +242,11 @@ def _light(node) -> bool:
 
     visit(node)
     return limited or not heavy
+
+
+def _field(node, key: str):
+    """A field of an rdflib algebra node, None when absent (its ``get`` answers the key's name)."""
+    return dict.get(node, key) if isinstance(node, dict) else None
 
 
 def _connected(triples, variable_type) -> bool:
@@ -282,7 +287,7 @@ def _open_pattern(node, variable_type) -> bool:
         if found or depth > 200:
             return
         if getattr(n, "name", None) == "BGP":
-            if any(all(isinstance(x, variable_type) for x in t) for t in n.get("triples") or []):
+            if any(all(isinstance(x, variable_type) for x in t) for t in _field(n, "triples") or []):
                 found = True
                 return
         if isinstance(n, dict):
