@@ -481,10 +481,13 @@ class RemoteStore(Store):
     def _drop_stale_loads(self) -> None:
         """Drop what an interrupted load (killed before it could clean up) left on the server:
         temporary graphs of loads into this graph. One load into a graph at a time."""
-        rows = self._query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix)) }",
-                           {"prefix": self._loading_prefix()}, in_graph=False)
-        for row in rows:
-            graph = row["g"].value if hasattr(row["g"], "value") else str(row["g"])
+        try:
+            rows = self._query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix)) }",
+                               {"prefix": self._loading_prefix()}, in_graph=False)
+            stale = [row["g"].value for row in rows]
+        except StoreError:
+            return  # the load itself says what is wrong with the server, after its retries
+        for graph in stale:
             self.update(_update("DROP SILENT GRAPH ?graph", graph=graph))
 
     def _send_chunk(self, graph: str, chunk: "_Chunk", limit: int | None) -> int | None:

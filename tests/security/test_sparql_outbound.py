@@ -89,7 +89,7 @@ def test_a_query_is_run_as_the_check_read_it(client, workers):
 
 def test_the_query_workers_cannot_open_a_network_connection(workers, quiet_listener):
     """Even a SERVICE query that reached a worker (bypassing the check) could not connect."""
-    from aiact_kg.web.query_workers import QueryFailed
+    from aiact_kg.query_workers import QueryFailed
 
     assert workers.unconfined == ""
     with pytest.raises(QueryFailed) as failure:

@@ -17,7 +17,7 @@ A request's query goes through three steps before any engine sees it:
 3. **Cost class.** The algebra of the query says whether it is *light* (every basic graph
    pattern connected, no unbounded path between two variables, no sort or grouping over the
    whole graph) or *heavy*; the worker pool keeps a lane for light queries
-   (:mod:`.query_workers`).
+   (:mod:`aiact_kg.query_workers`).
 
 The engine cannot reach the network in any case: the worker processes that run the queries
 of the embedded store are sandboxed (:mod:`aiact_kg.sandbox`), so this check is one of two

@@ -34,7 +34,7 @@ from .. import queries
 from ..store import QueryError, StoreError
 from . import query_policy
 from .graph import site
-from .query_workers import RESULT_TYPES, Answer, QueryFailed, QueryPool, run_query
+from ..query_workers import RESULT_TYPES, Answer, QueryFailed, QueryPool, run_query
 
 bp = Blueprint("sparql", __name__)
 

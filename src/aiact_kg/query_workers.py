@@ -7,7 +7,7 @@ on-disk store written once from the built N-Triples files and opened read-only b
 worker. Each worker, before it reads a query:
 
 - forbids itself the network (:func:`aiact_kg.sandbox.deny_network`): a ``SERVICE`` pattern,
-  which the endpoint refuses anyway (:mod:`.query_policy`), could not open a connection;
+  which the endpoint refuses anyway (:mod:`aiact_kg.web.query_policy`), could not open a connection;
 - caps its address space (``RLIMIT_AS``), while the server watches its resident memory and
   stops it past ``memory`` bytes (503, "needed more than N MiB").
 
@@ -15,7 +15,7 @@ A query that runs past the timeout or the memory cap has its worker killed and r
 the request gets a 503 at once and the server keeps answering.
 
 Queueing is fair: the pool keeps a lane of workers for *light* queries (by the cost class of
-:mod:`.query_policy`), so a lookup is answered at once while heavy queries occupy the other
+:mod:`aiact_kg.web.query_policy`), so a lookup is answered at once while heavy queries occupy the other
 workers; a light query that runs long leaves the lane and a fresh light worker takes its
 place. Each client (remote address) has at most ``per_client`` queries running or waiting,
 and at most ``queue`` queries wait in all; beyond, the request is refused with 429 and
@@ -49,7 +49,7 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 import pyoxigraph
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions
 
-from ..sandbox import resident_bytes
+from .sandbox import resident_bytes
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -196,7 +196,7 @@ _STORE_MARKER = "aiact-kg-query-store"
 
 def shared_store(files: list[str], folder: Path | None = None) -> Path:
     """The on-disk store the workers open read-only, written once per set of graph files."""
-    from .. import paths
+    from . import paths
 
     signature = "\n".join(f"{Path(f).resolve()} {Path(f).stat().st_size} {Path(f).stat().st_mtime_ns}"
                            for f in files)
@@ -231,7 +231,7 @@ def shared_store(files: list[str], folder: Path | None = None) -> Path:
 def _serve(conn, location: str, memory: int) -> None:
     """A worker: confine itself, open the shared store, then answer
     (text, results type, graph type, limit) messages."""
-    from .. import sandbox
+    from . import sandbox
 
     try:
         sandbox.deny_network()
