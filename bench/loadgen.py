@@ -10,6 +10,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,12 +31,14 @@ class Process:
 
     def __init__(self, command: list[str], port: int, ready_path: str = "/", seconds: float = 180):
         self.port = port
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        self.log = tempfile.TemporaryFile()  # not a pipe: a full pipe would stop the server
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self.log,
                                         env=dict(os.environ, PYTHONPATH=str(ROOT / "src")))
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{command[0]} stopped: {self.process.stderr.read().decode(errors='replace')[-2000:]}")
+                self.log.seek(0)
+                raise RuntimeError(f"{command[0]} stopped: {self.log.read().decode(errors='replace')[-2000:]}")
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
                 connection.request("GET", ready_path)
