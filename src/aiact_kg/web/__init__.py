@@ -202,6 +202,10 @@ def register_command(subparsers, store_options) -> None:
                    help="longest a /sparql query may run (default 10)")
     p.add_argument("--sparql-limit", type=int, default=DEFAULTS["SPARQL_LIMIT"], metavar="ROWS",
                    help="most rows or triples in a /sparql answer (default 10000)")
+    p.add_argument("--sparql-memory", type=int, default=DEFAULTS["SPARQL_MEMORY"] // 2 ** 20, metavar="MIB",
+                   help="resident memory one /sparql query process may reach (default 512)")
+    p.add_argument("--sparql-workers", type=int, default=DEFAULTS["SPARQL_WORKERS"], metavar="N",
+                   help="query processes for any query, besides the one kept for light queries (default 2)")
     p.add_argument("--debug", action="store_true", help="Flask's development server, with reloading")
     store_options(p)
     p.set_defaults(func=cmd_serve)
@@ -215,7 +219,10 @@ def cmd_serve(args) -> int:
     if args.sparql_timeout <= 0:
         raise UsageError("--sparql-timeout: expected a positive number of seconds")
     store = open_store_from(args)
-    app = create_app({"STORE": store, "SPARQL_TIMEOUT": args.sparql_timeout, "SPARQL_LIMIT": args.sparql_limit})
+    if args.sparql_memory < 64 or args.sparql_workers < 1:
+        raise UsageError("--sparql-memory: at least 64 (MiB); --sparql-workers: at least 1")
+    app = create_app({"STORE": store, "SPARQL_TIMEOUT": args.sparql_timeout, "SPARQL_LIMIT": args.sparql_limit,
+                      "SPARQL_MEMORY": args.sparql_memory * 2 ** 20, "SPARQL_WORKERS": args.sparql_workers})
     warm(app, workers=True)
     if args.debug:
         app.run(host=args.host, port=args.port, debug=True, use_reloader=False)
