@@ -39,6 +39,13 @@ def test_a_query_past_the_memory_cap_is_stopped_and_the_worker_replaced(client, 
     assert response.status_code == 200 and json.loads(response.get_data())["boolean"] is True
 
 
+def until(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the pool never reached the state the test needs"
+        time.sleep(0.01)
+
+
 def _heavy(client, address, out):
     response = client.get("/sparql", query_string={"query": HEAVY}, headers={"Accept": JSON},
                           environ_base={"REMOTE_ADDR": address})
@@ -52,7 +59,7 @@ def test_a_light_query_is_answered_within_100_ms_while_two_heavy_ones_run(secure
                for i in (1, 2)]
     for thread in threads:
         thread.start()
-    time.sleep(0.5)  # both heavy queries are running
+    until(lambda: not workers._idle["any"])  # both heavy queries are running
     client = secure_app.test_client()
     latencies = []
     for _ in range(10):
@@ -78,9 +85,10 @@ def test_beyond_the_queue_a_query_gets_429_with_retry_after(store):
         assert pool.wait_ready(30)
         results: list[int] = []
         threads = [threading.Thread(target=_heavy, args=(app.test_client(), f"10.0.1.{i}", results)) for i in (1, 2)]
-        for thread in threads:
-            thread.start()
-            time.sleep(0.3)  # the first runs, the second waits
+        threads[0].start()
+        until(lambda: not pool._idle["any"])  # the first runs
+        threads[1].start()
+        until(lambda: pool._waiting == 1)  # the second waits
         client = app.test_client()
         response = client.get("/sparql", query_string={"query": HEAVY}, headers={"Accept": JSON},
                               environ_base={"REMOTE_ADDR": "10.0.1.3"})

@@ -158,3 +158,9 @@ def _remote_app(store, remote):
     app = create_app({"STORE": store, "TESTING": True, "SPARQL_WORKERS": 0, "PAGE_CACHE": False})
     app.extensions["aiact_kg"].store = remote
     return app
+
+
+def test_a_query_nested_too_deeply_is_a_bad_request(client):
+    query = "SELECT * WHERE { " + "{ " * 400 + "?s ?p ?o" + " }" * 400 + " }"
+    response = client.post("/sparql", data={"query": query}, headers={"Accept": JSON})
+    assert response.status_code == 400 and "nested too deeply" in response.get_data(as_text=True)

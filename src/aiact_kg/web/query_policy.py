@@ -168,6 +168,8 @@ def _decide(text: str, remote: bool) -> Decision:
             except Exception:  # noqa: BLE001 - whatever else the parser raises: not accepted
                 raise Refused(400, f"line {exc.lineno}, column {exc.col}: {exc.msg}") from None
             raise Refused(403, READ_ONLY) from None
+        except RecursionError:
+            raise Refused(400, "the query is nested too deeply to be read") from None
         except Exception as exc:  # noqa: BLE001 - rdflib raises others for some bad input
             raise Refused(400, str(exc)[:300]) from None
     if _holds(tree, "ServiceGraphPattern"):
@@ -193,55 +195,64 @@ except ImportError:  # pragma: no cover - rdflib depends on pyparsing
 _SEQUENCES = (list, tuple, _ParseResults)
 
 
-def _holds(node, name: str, depth: int = 0) -> bool:
-    """Whether the syntax tree holds a node named ``name`` anywhere."""
+class _TooDeep(Exception):
+    """A tree deeper than any honest query."""
+
+
+def _nodes(node, depth: int = 0):
+    """Every node of a syntax tree or an algebra, parents first."""
     if depth > 200:
-        return True  # deeper than any honest query: treat as holding it (refused)
-    if getattr(node, "name", None) == name:
-        return True
+        raise _TooDeep
+    yield node
     if isinstance(node, dict):
-        return any(_holds(v, name, depth + 1) for v in node.values())
-    if isinstance(node, _SEQUENCES):
-        return any(_holds(v, name, depth + 1) for v in node)
-    return False
+        children = node.values()
+    elif isinstance(node, _SEQUENCES):
+        children = node
+    else:
+        return
+    for child in children:
+        yield from _nodes(child, depth + 1)
+
+
+def _holds(node, name: str) -> bool:
+    """Whether the tree holds a node named ``name`` anywhere (a too deep one is taken to)."""
+    try:
+        return any(getattr(n, "name", None) == name for n in _nodes(node))
+    except _TooDeep:
+        return True
 
 
 # -- cost class ---------------------------------------------------------------------------------
 
-def _light(node) -> bool:
+_BLOCKING = ("OrderBy", "Group", "AggregateJoin")
+
+
+def _light(algebra) -> bool:
     """No cartesian product, no unbounded path between variables, no sort or grouping of an
-    unconstrained pattern; a LIMIT of at most 1,000 without ORDER BY makes any query light."""
+    unconstrained pattern; a LIMIT of at most 1,000 without sort or grouping makes any query
+    light (it is answered lazily and stops after the first rows)."""
     from rdflib.term import Variable
 
-    heavy = False
-    limited = False
-
-    def visit(n, depth=0):
-        nonlocal heavy, limited
-        if depth > 200:
-            heavy = True
-            return
-        name = getattr(n, "name", None)
-        if name == "Slice" and isinstance(_field(n, "length"), int) and n["length"] <= 1000 and not any(
-                _holds(n.p, blocking) for blocking in ("OrderBy", "Group", "AggregateJoin")):
-            limited = True  # answered lazily: stops after the first rows
-        if name == "BGP":
-            triples = _field(n, "triples") or []
-            if not _connected(triples, Variable) or any(_unbounded_path(t, Variable) for t in triples):
+    heavy = limited = False
+    try:
+        for n in _nodes(algebra):
+            name = getattr(n, "name", None)
+            if name == "Slice" and isinstance(_field(n, "length"), int) and n["length"] <= 1000 and not any(
+                    _holds(n.p, blocking) for blocking in _BLOCKING):
+                limited = True
+            elif name == "BGP":
+                triples = _field(n, "triples") or []
+                heavy = heavy or not _connected(triples, Variable) or any(_unbounded_path(t, Variable) for t in triples)
+                heavy = heavy or (len(triples) > 1 and any(_open(t, Variable) for t in triples))  # whole-graph join
+            elif name in _BLOCKING and _open_pattern(n, Variable):
                 heavy = True
-            if len(triples) > 1 and any(all(isinstance(x, Variable) for x in t) for t in triples):
-                heavy = True  # a join over the whole graph
-        if name in ("OrderBy", "Group", "AggregateJoin") and _open_pattern(n, Variable):
-            heavy = True
-        if isinstance(n, dict):
-            for v in n.values():
-                visit(v, depth + 1)
-        elif isinstance(n, _SEQUENCES):
-            for v in n:
-                visit(v, depth + 1)
-
-    visit(node)
+    except _TooDeep:
+        return False
     return limited or not heavy
+
+
+def _open(triple, variable_type) -> bool:
+    return all(isinstance(x, variable_type) for x in triple)
 
 
 def _field(node, key: str):
@@ -280,22 +291,8 @@ def _unbounded_path(triple, variable_type) -> bool:
 
 def _open_pattern(node, variable_type) -> bool:
     """Whether a sort or grouping reads a triple pattern of three variables."""
-    found = False
-
-    def visit(n, depth=0):
-        nonlocal found
-        if found or depth > 200:
-            return
-        if getattr(n, "name", None) == "BGP":
-            if any(all(isinstance(x, variable_type) for x in t) for t in _field(n, "triples") or []):
-                found = True
-                return
-        if isinstance(n, dict):
-            for v in n.values():
-                visit(v, depth + 1)
-        elif isinstance(n, _SEQUENCES):
-            for v in n:
-                visit(v, depth + 1)
-
-    visit(node)
-    return found
+    try:
+        return any(getattr(n, "name", None) == "BGP" and any(_open(t, variable_type) for t in _field(n, "triples") or [])
+                   for n in _nodes(node))
+    except _TooDeep:
+        return True
