@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import shutil
@@ -328,6 +329,10 @@ class QueryPool:
         except (EOFError, OSError):
             status, detail = "failed", "stopped"
         if status == "ready" and not self._closed:
+            if detail and not self.unconfined:
+                logging.getLogger(__name__).warning(
+                    "the query workers cannot be kept off the network here (%s): SERVICE is still refused "
+                    "on the parsed query", detail)
             if detail:
                 self.unconfined = detail
             self._release(worker)
