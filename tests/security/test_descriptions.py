@@ -205,3 +205,11 @@ def test_the_validate_page_refuses_an_oversize_upload(client):
                            content_type="multipart/form-data")
     assert response.status_code == 413
     assert "VALIDATE_MAX_BYTES" in response.get_data(as_text=True)
+
+
+def test_a_binary_query_file_is_one_line_of_error(tmp_path, capsys):
+    path = tmp_path / "bad.rq"
+    path.write_bytes(b"\xff\xfe\x00\x01binary")
+    assert cli.main(["query", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "not a SPARQL query in UTF-8" in err and "Traceback" not in err
