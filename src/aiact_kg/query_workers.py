@@ -193,6 +193,8 @@ LIGHT_BUDGET = 0.5
 #: Address space of a worker beyond its resident memory cap (libraries reserve much more than they use).
 ADDRESS_SPACE_MARGIN = 3 * 1024 ** 3
 _STORE_MARKER = "aiact-kg-query-store"
+#: A shared store of an older graph that no worker opened for this long is removed.
+STALE_STORE_SECONDS = 24 * 3600
 
 
 def shared_store(files: list[str], folder: Path | None = None) -> Path:
@@ -223,8 +225,8 @@ def shared_store(files: list[str], folder: Path | None = None) -> Path:
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    for stale in root.glob("query-store-*"):
-        if stale != target and stale.is_dir() and time.time() - stale.stat().st_mtime > 3600:
+    for stale in root.glob("query-store-*"):  # stores of older graphs no worker has opened for a day
+        if stale != target and stale.is_dir() and time.time() - stale.stat().st_mtime > STALE_STORE_SECONDS:
             shutil.rmtree(stale, ignore_errors=True)
     return target
 
@@ -313,6 +315,10 @@ class QueryPool:
     def _start(self, lane: str) -> None:
         if self._closed:
             return
+        try:
+            os.utime(self.location)  # in use: not a stale store
+        except OSError:
+            pass
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_serve, args=(child, self.location, self.memory), daemon=True,
                                         name=f"aiact-kg-query-worker-{lane}")
