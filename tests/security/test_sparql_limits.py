@@ -112,3 +112,17 @@ def test_the_worker_limits_are_set_from_the_configuration(workers):
     for lane in workers._members.values():
         for worker in lane:
             assert resident_bytes(worker.process.pid) < workers.memory
+
+
+def test_the_workers_share_one_read_only_store_written_once(workers, store):
+    from pathlib import Path
+
+    from aiact_kg.query_workers import shared_store
+
+    location = Path(workers.location)
+    assert (location / "aiact-kg-query-store").is_file()
+    assert shared_store(workers.files) == location  # found again, not written twice
+    import pyoxigraph
+
+    copy = pyoxigraph.Store.read_only(str(location))
+    assert len(copy) == store.count()
