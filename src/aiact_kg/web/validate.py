@@ -49,11 +49,17 @@ def check():
     if len(data) > limits.max_bytes:
         abort(413, description=f"The description cannot be read: {input_limits.size_error(len(data), limits, 'it')}.")
     on = parse_date(request.form.get("on")) or date.today()
+    allow = bool(request.form.get("allow_unknown_terms"))
     try:
         with input_limits.watch(limits, "validating the description"):
-            report = validation.validate_bytes(data, filename, on, store=site().store, limits=limits)
+            report = validation.validate_bytes(data, filename, on, store=site().store, limits=limits,
+                                               allow_unknown_terms=allow)
     except input_limits.LimitExceeded as exc:
         abort(503, description=f"The description was not validated: {exc}.")
+    except validation.UnknownTermsError as exc:
+        abort(400, description="The description uses terms its vocabularies do not define: "
+                               + "; ".join(exc.lines()) + ". Correct them, or allow unknown terms to have them "
+                               "reported as warnings.")
     except ValueError as exc:
         abort(400, description=f"The description cannot be read: {exc}")
     text = data.decode("utf-8", "replace") if upload is None or not upload.filename else ""
