@@ -176,6 +176,8 @@ class TextGraph:
                 if term.get(f"label_{lang}"):
                     yield Triple(concept, NamedNode(SKOS + "prefLabel"), Literal(term[f"label_{lang}"], language=lang))
                     yield Triple(concept, NamedNode(SKOS + "definition"), Literal(term[f"definition_{lang}"], language=lang))
+                if term.get(f"scope_{lang}"):
+                    yield Triple(concept, NamedNode(SKOS + "scopeNote"), Literal(term[f"scope_{lang}"], language=lang))
 
     # -- related recitals ------------------------------------------------------------------
     def recital_triples(self, links: Iterable[tuple[str, str, float, str]]) -> Iterator[Triple]:
@@ -225,8 +227,12 @@ def sectionless_annex_points(index) -> dict[str, str]:
 
 # "‘deployer’ means …", "‘subject’, for the purpose of real-world testing, means …",
 # "‘law enforcement authority’ means:" followed by points.
-_EN_TERM = re.compile(r"^‘(?P<term>[^’]+)’(?P<scope>,[^‘’]*?,)?\s+means:?\s*(?P<definition>.*)$", re.S)
-_FR_TERM = re.compile(r"^«\s*(?P<term>[^»]+?)\s*»\s*(?P<scope>,[^«»]*?,)?\s*:?\s*(?P<definition>.*)$", re.S)
+_EN_TERM = re.compile(r"^‘(?P<term>[^’]+)’(?:,\s*(?P<scope>[^‘’]*?),)?\s+means:?\s*(?P<definition>.*)$", re.S)
+# "«déployeur», une personne …", "«autorités répressives»," followed by points. French prints
+# no verb between the term and its definition, so a scope ("aux fins des essais en conditions
+# réelles") is only told from the definition where the English point has one.
+_FR_TERM = re.compile(r"^«\s*(?P<term>[^»]+?)\s*»\s*,?\s*(?P<definition>.*)$", re.S)
+_LABEL_SPACE = re.compile(r"[\s\u00a0\u202f]+")
 
 
 def _body(point: Provision) -> str:
@@ -235,8 +241,16 @@ def _body(point: Provision) -> str:
     return printed[len(point.label):].lstrip() if point.label and printed.startswith(point.label) else printed
 
 
+def term_label(printed: str) -> str:
+    """A term as printed, its no-break spaces as plain spaces ("à\u00a0distance" -> "à distance")."""
+    return _LABEL_SPACE.sub(" ", printed).strip()
+
+
 def definitions(english: Act, french: Act) -> list[dict]:
-    """Article 3's numbered definitions: term and definition in both languages, by point."""
+    """Article 3's numbered definitions, by point: the term as printed (``label_*``), the
+    text of the point after the term exactly as printed (``definition_*``; in English after
+    "means"), and, for a term defined for one context only (point (58)), that context
+    (``scope_*``), which then stands between the term and the definition."""
     en_index, fr_index = english.index(), french.index()
     article = en_index["art_3"]
     out = []
@@ -246,27 +260,27 @@ def definitions(english: Act, french: Act) -> list[dict]:
         match = _EN_TERM.match(_body(point))
         if not match:
             continue
+        label = term_label(match["term"])
         term = {
             "number": point.number,
             "source": point.local_id,
-            "label_en": match["term"].strip(),
-            "definition_en": _scoped(match),
-            "slug": re.sub(r"[^a-z0-9]+", "-", match["term"].lower()).strip("-"),
+            "label_en": label,
+            "definition_en": match["definition"].strip(),
+            "slug": re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-"),
         }
+        if match["scope"]:
+            term["scope_en"] = match["scope"].strip()
         fr_point = fr_index.get(point.local_id)
         fr_match = _FR_TERM.match(_body(fr_point)) if fr_point else None
         if fr_match:
-            term["label_fr"] = fr_match["term"].strip()
-            term["definition_fr"] = _scoped(fr_match)
+            term["label_fr"] = term_label(fr_match["term"])
+            definition = fr_match["definition"].strip()
+            if match["scope"]:
+                scope, _, definition = definition.partition(", ")
+                term["scope_fr"] = scope.strip()
+            term["definition_fr"] = definition.strip()
         out.append(term)
     return out
-
-
-def _scoped(match: re.Match) -> str:
-    """The definition, with the scope the law gives it ("for the purpose of …") kept in front."""
-    scope = (match["scope"] or "").strip(" ,")
-    definition = match["definition"].strip()
-    return f"({scope}) {definition}" if scope else definition
 
 
 def canonical_decimal(value: float, places: int = 3) -> str:

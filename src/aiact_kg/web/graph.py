@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask import current_app
@@ -38,6 +38,7 @@ class Term:
     source: str  # local id of the defining point
     label: dict
     definition: dict
+    scope: dict = field(default_factory=dict)  # the context a term is defined for only (point (58))
 
 
 class Site:
@@ -134,9 +135,12 @@ class Site:
                 concept = row["concept"].value
                 entry = by_concept.setdefault(concept, {
                     "slug": concept.rsplit("/", 1)[-1], "number": row["number"].value,
-                    "source": row["source"].value.rsplit("/", 1)[-1], "label": {}, "definition": {}})
+                    "source": row["source"].value.rsplit("/", 1)[-1], "label": {}, "definition": {},
+                    "scope": {}})
                 entry["label"][lang] = row["term"].value
                 entry["definition"][lang] = row["definition"].value
+                if "scope" in row:
+                    entry["scope"][lang] = row["scope"].value
         return sorted((Term(**entry) for entry in by_concept.values()), key=lambda t: int(t.number))
 
     @cached_property
@@ -196,7 +200,7 @@ class TermMatcher:
         alternatives: list[tuple[str, Term]] = []
         for term in terms:
             label = term.label.get(lang)
-            if not label or term.definition.get("en", "").startswith("(for "):
+            if not label or term.scope:
                 continue
             for variant in _variants(label, lang):
                 alternatives.append((variant, term))
