@@ -41,6 +41,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from . import build, paths, queries
+from .legal_order import sort_key
 from .vocab import AIACT, ONTOLOGY_NS
 
 #: Descriptions larger than this are refused before they are parsed.
@@ -641,7 +642,7 @@ class Engine:
                 finding.provisions = sorted(str(s) for s in self.shapes.objects(shape, DCTERMS.source))
             findings.append(finding)
         order = {VIOLATION: 0, WARNING: 1, INFO: 2}
-        findings.sort(key=lambda f: (order.get(f.severity, 3), f.focus, f.obligation or "", f.message))
+        findings.sort(key=lambda f: (order.get(f.severity, 3), f.focus, sort_key(f.obligation or ""), f.message))
         return findings
 
     def _classification(self, graph: rdflib.Graph) -> list[Classification]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from ..crossrefs import roman_to_int
 from . import printed
-from .graph import EUR_LEX, Site, act_order, site
+from ..legal_order import sort_key
+from .graph import EUR_LEX, Site, site
 
 bp = Blueprint("browse", __name__)
 
@@ -76,7 +76,7 @@ def application_dates(rows: list[dict]) -> list[dict]:
                 entry[name].append(row[name].value)
     for entry in out.values():
         for name in ("concerns", "except"):
-            entry[name].sort(key=lambda iri: act_order(iri.rsplit("/", 1)[-1]))
+            entry[name].sort(key=sort_key)
     return sorted(out.values(), key=lambda e: (e["date"], e["iri"]))
 
 
@@ -152,12 +152,7 @@ def _neighbours(s: Site, local_id: str) -> tuple[str | None, str | None]:
     prefix = local_id.split("_", 1)[0] + "_"
     if "." in local_id or prefix not in ("art_", "anx_", "rct_"):
         return None, None
-
-    def number(i: str) -> int:
-        value = i.split("_", 1)[1]
-        return roman_to_int(value) if prefix == "anx_" else int(value)
-
-    same = sorted((i for i in s.subdivisions if i.startswith(prefix) and "." not in i), key=number)
+    same = sorted((i for i in s.subdivisions if i.startswith(prefix) and "." not in i), key=sort_key)
     position = same.index(local_id)
     before = same[position - 1] if position > 0 else None
     after = same[position + 1] if position + 1 < len(same) else None
@@ -186,10 +181,12 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     cites = _cites(s, iri, shown, page)
     recitals = s.run("related-recitals", article=iri, lang=shown) if kind == "Article" else []
     explains = s.run("explained-articles", recital=iri, lang=shown) if kind == "Recital" else []
-    obligations = s.run("article-obligations", provision=iri, lang=shown) if article else []
+    obligations = sorted(s.run("article-obligations", provision=iri, lang=shown) if article else [],
+                         key=lambda row: (sort_key(row["sourceId"].value), sort_key(row["obligation"].value)))
     containers = {c["id"] for c in crumbs}
     applies = dates_applying(s, application_dates(s.run("application-dates", lang=shown)), local_id, containers)
-    footnotes = s.run("footnotes", provision=iri, lang=shown) if kind != "Footnote" else []
+    footnotes = sorted(s.run("footnotes", provision=iri, lang=shown) if kind != "Footnote" else [],
+                       key=lambda row: sort_key(row["id"].value))
     before, after = _neighbours(s, local_id)
     return render_template(
         "browse/provision.html", lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
@@ -210,8 +207,8 @@ def _cited_by(s: Site, iri, lang: str) -> list[dict]:
                                         "href": s.href(source, lang), "targets": {}})
         entry["targets"][s.local_id(row["target"].value) or row["target"].value] = row["targetLabel"].value
     for entry in out.values():
-        entry["targets"] = [entry["targets"][key] for key in sorted(entry["targets"], key=act_order)]
-    return sorted(out.values(), key=lambda e: act_order(e["id"]))
+        entry["targets"] = [entry["targets"][key] for key in sorted(entry["targets"], key=sort_key)]
+    return sorted(out.values(), key=lambda e: sort_key(e["id"]))
 
 
 def _cites(s: Site, iri, lang: str, page: str) -> list[dict]:
@@ -226,7 +223,7 @@ def _cites(s: Site, iri, lang: str, page: str) -> list[dict]:
         elif target.startswith("http://data.europa.eu/eli/"):
             name = target.removeprefix("http://data.europa.eu/eli/").removesuffix("/oj")
             out.setdefault(target, {"id": target, "label": _act_name(name), "href": target, "external": True})
-    return sorted(out.values(), key=lambda e: (e["external"], act_order(e["id"])))
+    return sorted(out.values(), key=lambda e: (e["external"], sort_key(e["id"]), e["label"]))
 
 
 _ACT_TYPES = {"reg": "Regulation", "dir": "Directive", "dec": "Decision", "dec_framw": "Framework Decision",

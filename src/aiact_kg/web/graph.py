@@ -17,7 +17,7 @@ from flask import current_app
 from pyoxigraph import NamedNode
 
 from ..citations import citation_label
-from ..crossrefs import roman_to_int
+from ..legal_order import sort_key
 from ..textgraph import resolve_target, sectionless_annex_points
 
 #: The act's path under the base: its IRI is ``{base}reg/2024/1689``.
@@ -219,20 +219,8 @@ class TermMatcher:
             yield match.start(), match.end(), self.by_key[match.lastgroup]
 
 
-def act_order(local_id: str) -> list:
-    """Sort local ids as the Act prints them: recitals, articles, annexes, by number."""
-    rank = {"rct": 0, "cit": 0, "cpt": 1, "art": 2, "anx": 3, "ftn": 4}
-    key = []
-    for step in local_id.split("."):
-        kind, _, value = step.partition("_")
-        if value.isdigit():
-            number = int(value)
-        elif kind in ("anx", "cpt") and value and all(c in "IVXLC" for c in value):
-            number = roman_to_int(value)
-        else:
-            number = 0
-        key.append((rank.get(kind, 5), number, value))
-    return key
+#: The Act's printed order of local ids (see :mod:`aiact_kg.legal_order`), under its older name.
+act_order = sort_key
 
 
 def site() -> Site:

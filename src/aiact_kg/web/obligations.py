@@ -17,6 +17,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from ..legal_order import sort_key
 from .graph import site
 
 bp = Blueprint("obligations", __name__)
@@ -52,7 +53,7 @@ def obligation_rows(lang: str) -> list[dict]:
     for entry in out.values():  # several addressees or tiers: in the order of their labels
         for key in ("addressees", "tiers"):
             entry[key] = dict(sorted(entry[key].items(), key=lambda item: (item[1].lower(), item[0])))
-    return list(out.values())
+    return sorted(out.values(), key=lambda e: (sort_key(e["source"] or e["obligation"]), sort_key(e["obligation"])))
 
 
 def parse_date(text: str | None) -> date | None:
