@@ -30,6 +30,7 @@ XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 XSD_DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
 DCT_SOURCE = NamedNode("http://purl.org/dc/terms/source")
 DCT_ISSUED = NamedNode("http://purl.org/dc/terms/issued")
+DCT_CITATION = NamedNode("http://purl.org/dc/terms/bibliographicCitation")
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 #: The version of the text encoded here: as published in the Official Journal.
@@ -157,6 +158,50 @@ class TextGraph:
                 else:
                     yield Triple(me, n(ELI.cites), self.iri(target))
 
+    # -- other acts ------------------------------------------------------------------------
+    def other_acts(self) -> dict[str, dict]:
+        """Every other act the text cites, by ELI: how the text names it in each language
+        (``label_en``: "Regulation (EU) No 1025/2012") and, where the Official Journal gives
+        its full reference in a footnote, that footnote (``note``) and its text
+        (``citation_en``: "Regulation (EU) No 1025/2012 of the European Parliament and of the
+        Council of 25 October 2012 on European standardisation … (OJ L 316, 14.11.2012, p. 12)").
+        The act a footnote describes is the first one it cites."""
+        acts: dict[str, dict] = {}
+        for act in (self.english, self.french):
+            for note in act.footnotes:
+                text = " ".join(note.text)
+                first = next((c for c in crossrefs.find_citations(text, act.lang, None)
+                              if c.targets and c.targets[0].startswith("http") and c.start < 3), None)
+                if first is None:
+                    continue
+                entry = acts.setdefault(first.targets[0], {})
+                if entry.get("note", note.local_id) != note.local_id and f"citation_{act.lang}" in entry:
+                    continue  # described again by a later note: the first description stays
+                entry.setdefault("note", note.local_id)
+                if entry["note"] == note.local_id:
+                    entry[f"label_{act.lang}"] = first.text
+                    entry[f"citation_{act.lang}"] = text
+            for node in act.walk():
+                for line in node.text + node.closing:
+                    for citation in crossrefs.find_citations(line, act.lang, node.local_id):
+                        for target in citation.targets:
+                            if target.startswith("http") and len(citation.targets) == 1:
+                                acts.setdefault(target, {}).setdefault(f"label_{act.lang}", citation.text)
+                            elif target.startswith("http"):
+                                acts.setdefault(target, {})
+        return acts
+
+    def other_act_triples(self) -> Iterator[Triple]:
+        for eli, entry in self.other_acts().items():
+            me = NamedNode(eli)
+            if "note" in entry:
+                yield Triple(me, n(AIACT.referencedIn), self.iri(entry["note"]))
+            for lang in ("en", "fr"):
+                if entry.get(f"label_{lang}"):
+                    yield Triple(me, RDFS_LABEL, Literal(entry[f"label_{lang}"], language=lang))
+                if entry.get(f"citation_{lang}"):
+                    yield Triple(me, DCT_CITATION, Literal(entry[f"citation_{lang}"], language=lang))
+
     # -- definitions -------------------------------------------------------------------------
     def definition_triples(self) -> Iterator[Triple]:
         scheme = NamedNode(f"{self.act}/definitions")
@@ -194,6 +239,7 @@ class TextGraph:
         yield from self.act_triples()
         yield from self.subdivision_triples()
         yield from self.citation_triples()
+        yield from self.other_act_triples()
         yield from self.definition_triples()
         yield from self.recital_triples(recital_links)
 

@@ -69,6 +69,7 @@ class AIACT(DefinedNamespace):
     printedLabel: URIRef
     order: URIRef
     hasFootnote: URIRef
+    referencedIn: URIRef
     inVersion: URIRef
     versionOf: URIRef
     citesOtherAct: URIRef

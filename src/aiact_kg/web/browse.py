@@ -165,17 +165,20 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     page = s.page_of(local_id)
     crumbs = _crumbs(s, local_id, shown)
     me = crumbs[-1] if crumbs else {"id": local_id, "kind": kind, "label": local_id, "printed": None, "title": None}
+    footnotes = sorted(s.run("footnotes", provision=iri, lang=shown) if kind != "Footnote" else [],
+                       key=lambda row: sort_key(row["id"].value))
+    notes = printed.footnote_links(footnotes)
     texts = {}
     for language in ("en", "fr") if lang == "both" else (lang,):
         texts[language] = printed.tree(s.run("provision-parts", provision=iri, lang=language), iri.value)
     if texts.get(shown) is None and lang != "both":
         abort(404, description=f"{me['label']} has no text in this language.")
     if lang == "both":
-        rows = printed.side_by_side(s, texts["en"], texts.get("fr"), page)
+        rows = printed.side_by_side(s, texts["en"], texts.get("fr"), page, footnotes=notes)
         body = None
     else:
         rows = None
-        body = printed.Renderer(s, lang, page).body(texts[lang])
+        body = printed.Renderer(s, lang, page, footnotes=notes).body(texts[lang])
     article = next((c["id"] for c in crumbs if c["kind"] == "Article"), None)
     cited_by = _cited_by(s, iri, shown)
     cites = _cites(s, iri, shown, page)
@@ -185,11 +188,11 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
                          key=lambda row: (sort_key(row["sourceId"].value), sort_key(row["obligation"].value)))
     containers = {c["id"] for c in crumbs}
     applies = dates_applying(s, application_dates(s.run("application-dates", lang=shown)), local_id, containers)
-    footnotes = sorted(s.run("footnotes", provision=iri, lang=shown) if kind != "Footnote" else [],
-                       key=lambda row: sort_key(row["id"].value))
     before, after = _neighbours(s, local_id)
+    notes_renderer = printed.Renderer(s, shown, page, anchors=False)
+    footnote_html = {row["id"].value: notes_renderer.line(row["text"].value, row["id"].value) for row in footnotes}
     return render_template(
-        "browse/provision.html", lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
+        "browse/provision.html", footnote_html=footnote_html, lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
         local_id=local_id, page=page, crumbs=crumbs[:-1], body=body, rows=rows, cited_by=cited_by, cites=cites,
         recitals=recitals, explains=explains, obligations=obligations, applies=applies, footnotes=footnotes,
         article=article, before=before, after=after, iri=iri.value, site=s,
@@ -221,18 +224,11 @@ def _cites(s: Site, iri, lang: str, page: str) -> list[dict]:
             out.setdefault(local, {"id": local, "label": s.label(local, lang), "href": s.href(local, lang, page),
                                    "external": False})
         elif target.startswith("http://data.europa.eu/eli/"):
-            name = target.removeprefix("http://data.europa.eu/eli/").removesuffix("/oj")
-            out.setdefault(target, {"id": target, "label": _act_name(name), "href": target, "external": True})
+            act = s.other_act(target, lang)
+            out.setdefault(target, {"id": target, "label": act.label, "href": target, "external": True,
+                                    "citation": act.citation,
+                                    "note": act.note, "note_href": s.href(act.note, lang) if act.note else None})
     return sorted(out.values(), key=lambda e: (e["external"], sort_key(e["id"]), e["label"]))
-
-
-_ACT_TYPES = {"reg": "Regulation", "dir": "Directive", "dec": "Decision", "dec_framw": "Framework Decision",
-              "reg_impl": "Implementing Regulation", "reg_del": "Delegated Regulation"}
-
-
-def _act_name(eli_path: str) -> str:
-    kind, _, rest = eli_path.partition("/")
-    return f"{_ACT_TYPES.get(kind, kind)} {rest}"
 
 
 def _render_contents(s: Site, local_id: str, kind: str, lang: str) -> str:

@@ -41,6 +41,27 @@ class Term:
     scope: dict = field(default_factory=dict)  # the context a term is defined for only (point (58))
 
 
+@dataclass(frozen=True)
+class OtherAct:
+    """Another act the text cites: its ELI, how the text names it ("Regulation (EU) No
+    1025/2012"), its full reference as the Official Journal's footnote gives it (title, number,
+    OJ reference) and that footnote's local id."""
+
+    eli: str
+    name: str | None
+    citation: str | None
+    note: str | None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.eli
+
+    @property
+    def description(self) -> str:
+        """The full reference where the OJ gives one, else how the text names the act."""
+        return self.citation or self.label
+
+
 class Site:
     """One served graph: the store, its base, and facts computed once."""
 
@@ -146,6 +167,23 @@ class Site:
     @cached_property
     def term_matchers(self) -> dict[str, "TermMatcher"]:
         return {lang: TermMatcher(self.terms, lang) for lang in LANGUAGES}
+
+    # -- other acts ---------------------------------------------------------------------------
+    @cached_property
+    def other_acts(self) -> dict[str, dict[str, "OtherAct"]]:
+        """The other acts the text cites, by language and ELI (``other-acts``)."""
+        out: dict[str, dict[str, OtherAct]] = {}
+        for lang in LANGUAGES:
+            acts = out[lang] = {}
+            for row in self.run("other-acts", lang=lang):
+                eli = row["act"].value
+                acts[eli] = OtherAct(eli, row["label"].value if "label" in row else None,
+                                     row["citation"].value if "citation" in row else None,
+                                     row["noteId"].value if "noteId" in row else None)
+        return out
+
+    def other_act(self, eli: str, lang: str = "en") -> "OtherAct":
+        return self.other_acts.get(lang, {}).get(eli) or OtherAct(eli, None, None, None)
 
     # -- queries ------------------------------------------------------------------------------
     def run(self, name: str, **bindings) -> list[dict]:
