@@ -15,6 +15,7 @@ from flask import Blueprint, abort, render_template, request
 from . import printed
 from ..legal_order import sort_key
 from .graph import EUR_LEX, Site, site
+from .obligations import KIND_WORDS, kind_counts
 
 bp = Blueprint("browse", __name__)
 
@@ -186,13 +187,15 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     explains = s.run("explained-articles", recital=iri, lang=shown) if kind == "Recital" else []
     obligations = sorted(s.run("article-obligations", provision=iri, lang=shown) if article else [],
                          key=lambda row: (sort_key(row["sourceId"].value), sort_key(row["obligation"].value)))
+    statement_kinds = kind_counts([{"kind": row["kind"].value.rsplit("#", 1)[-1]} for row in obligations], shown)
     containers = {c["id"] for c in crumbs}
     applies = dates_applying(s, application_dates(s.run("application-dates", lang=shown)), local_id, containers)
     before, after = _neighbours(s, local_id)
     notes_renderer = printed.Renderer(s, shown, page, anchors=False)
     footnote_html = {row["id"].value: notes_renderer.line(row["text"].value, row["id"].value) for row in footnotes}
     return render_template(
-        "browse/provision.html", footnote_html=footnote_html, lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
+        "browse/provision.html", footnote_html=footnote_html, statement_kinds=statement_kinds,
+        kind_words=KIND_WORDS[shown], lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
         local_id=local_id, page=page, crumbs=crumbs[:-1], body=body, rows=rows, cited_by=cited_by, cites=cites,
         recitals=recitals, explains=explains, obligations=obligations, applies=applies, footnotes=footnotes,
         article=article, before=before, after=after, iri=iri.value, site=s,
