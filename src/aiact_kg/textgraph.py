@@ -225,9 +225,17 @@ class TextGraph:
                     yield Triple(concept, NamedNode(SKOS + "scopeNote"), Literal(term[f"scope_{lang}"], language=lang))
 
     # -- related recitals ------------------------------------------------------------------
-    def recital_triples(self, links: Iterable[tuple[str, str, float, str]]) -> Iterator[Triple]:
-        for article, recital, score, method in links:
+    def recital_triples(self, links: Iterable) -> Iterator[Triple]:
+        """The links of :func:`aiact_kg.recitals.related_recitals`: article, recital, score,
+        method and, where the link has them, the part of the article it rests on and the
+        defined terms the two share."""
+        for entry in links:
+            article, recital, score, method = entry
             link = NamedNode(f"{self.act}/recital-link/{article}/{recital}")
+            if getattr(entry, "provision", None):
+                yield Triple(link, n(AIACT.linkedProvision), self.iri(entry.provision))
+            for slug in getattr(entry, "terms", ()):
+                yield Triple(link, n(AIACT.sharedTerm), NamedNode(f"{self.act}/def/{slug}"))
             yield Triple(link, RDF_TYPE, n(AIACT.RecitalLink))
             yield Triple(link, n(AIACT.linkedArticle), self.iri(article))
             yield Triple(link, n(AIACT.linkedRecital), self.iri(recital))
@@ -235,7 +243,7 @@ class TextGraph:
             yield Triple(link, n(AIACT.linkMethod), Literal(method))
             yield Triple(self.iri(article), n(AIACT.explainedBy), self.iri(recital))
 
-    def triples(self, recital_links: Iterable[tuple[str, str, float, str]] = ()) -> Iterator[Triple]:
+    def triples(self, recital_links: Iterable = ()) -> Iterator[Triple]:
         yield from self.act_triples()
         yield from self.subdivision_triples()
         yield from self.citation_triples()

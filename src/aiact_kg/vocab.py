@@ -70,6 +70,8 @@ class AIACT(DefinedNamespace):
     order: URIRef
     hasFootnote: URIRef
     referencedIn: URIRef
+    linkedProvision: URIRef
+    sharedTerm: URIRef
     inVersion: URIRef
     versionOf: URIRef
     citesOtherAct: URIRef

@@ -183,7 +183,7 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     article = next((c["id"] for c in crumbs if c["kind"] == "Article"), None)
     cited_by = _cited_by(s, iri, shown)
     cites = _cites(s, iri, shown, page)
-    recitals = s.run("related-recitals", article=iri, lang=shown) if kind == "Article" else []
+    recitals = related_recitals(s, iri, shown) if kind == "Article" else {"connected": [], "guessed": []}
     explains = s.run("explained-articles", recital=iri, lang=shown) if kind == "Recital" else []
     obligations = sorted(s.run("article-obligations", provision=iri, lang=shown) if article else [],
                          key=lambda row: (sort_key(row["sourceId"].value), sort_key(row["obligation"].value)))
@@ -200,6 +200,27 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
         recitals=recitals, explains=explains, obligations=obligations, applies=applies, footnotes=footnotes,
         article=article, before=before, after=after, iri=iri.value, site=s,
         eur_lex=f"{EUR_LEX}#{page}")
+
+
+def related_recitals(s: Site, iri, lang: str) -> dict[str, list[dict]]:
+    """The recitals of an article (``related-recitals``), those the text connects to it (it
+    cites them, or they share a distinctive defined term: ``connected``, in the order of the
+    recitals) apart from the similarity guesses (``guessed``, best first)."""
+    links: dict[str, dict] = {}
+    for row in s.run("related-recitals", article=iri, lang=lang):
+        local = row["recital"].value.rsplit("/", 1)[-1]
+        link = links.setdefault(local, {
+            "id": local, "number": row["number"].value, "method": row["method"].value,
+            "score": float(row["score"].value), "text": row["text"].value, "terms": {},
+            "provision": row["provisionId"].value if "provisionId" in row else None})
+        if "term" in row:
+            slug = row["term"].value.rsplit("/", 1)[-1]
+            link["terms"][slug] = row["termLabel"].value if "termLabel" in row else slug
+    connected = [link for link in links.values() if link["method"] != "computed"]
+    guessed = [link for link in links.values() if link["method"] == "computed"]
+    connected.sort(key=lambda link: (link["method"] != "cited", sort_key(link["id"])))
+    guessed.sort(key=lambda link: (-link["score"], sort_key(link["id"])))
+    return {"connected": connected, "guessed": guessed}
 
 
 def _cited_by(s: Site, iri, lang: str) -> list[dict]:
