@@ -191,10 +191,17 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     containers = {c["id"] for c in crumbs}
     applies = dates_applying(s, application_dates(s.run("application-dates", lang=shown)), local_id, containers)
     before, after = _neighbours(s, local_id)
+    model = None
+    if kind == "Article":
+        from ..coverage import DRAWN_KINDS
+        from .coverage import article_model, words
+
+        model = article_model(s, local_id, shown)
+        model["words"], model["kinds"] = words, DRAWN_KINDS
     notes_renderer = printed.Renderer(s, shown, page, anchors=False)
     footnote_html = {row["id"].value: notes_renderer.line(row["text"].value, row["id"].value) for row in footnotes}
     return render_template(
-        "browse/provision.html", footnote_html=footnote_html, statement_kinds=statement_kinds,
+        "browse/provision.html", footnote_html=footnote_html, statement_kinds=statement_kinds, model=model,
         kind_words=KIND_WORDS[shown], lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
         local_id=local_id, page=page, crumbs=crumbs[:-1], body=body, rows=rows, cited_by=cited_by, cites=cites,
         recitals=recitals, explains=explains, obligations=obligations, applies=applies, footnotes=footnotes,
