@@ -16,23 +16,14 @@ from __future__ import annotations
 
 import re
 
+from .crossrefs import roman_to_int as roman
+
 #: Top-level kinds of subdivision in printed order.
 _TOP = {"pbl": 0, "cit": 1, "rct": 2, "enc": 3, "cpt": 4, "art": 5, "fnp": 6, "anx": 7, "ftn": 8}
 #: Parts of a subdivision: sections of chapters and annexes, paragraphs, subparagraphs, points.
 _PART = {"sct": 0, "par": 1, "sbp": 2, "pnt": 3}
 _ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m*(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.I)
-_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 _ID = re.compile(r"^(?:[a-z]+_[0-9A-Za-z]+)(?:\.[a-z]+_[0-9A-Za-z]+)*$")
-
-
-def roman(value: str) -> int:
-    """The number of a roman numeral ("XIII" -> 13, "ix" -> 9)."""
-    total, previous = 0, 0
-    for char in reversed(value.lower()):
-        number = _VALUES[char]
-        total = total - number if number < previous else total + number
-        previous = max(previous, number)
-    return total
 
 
 def is_roman(value: str) -> bool:

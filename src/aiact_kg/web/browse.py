@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from . import printed
 from ..legal_order import sort_key
+from . import printed
 from .graph import EUR_LEX, Site, site
 from .obligations import KIND_WORDS, kind_counts
 
