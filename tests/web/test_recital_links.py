@@ -51,3 +51,11 @@ def test_a_shared_term_link_names_the_terms_and_only_distinctive_ones(store):
     terms = {r["term"].value.rsplit("/", 1)[1] for r in rows}
     assert "real-time-remote-biometric-identification-system" in terms
     assert not terms & {"ai-system", "provider", "deployer", "risk"}
+
+
+def test_a_recital_page_says_how_each_article_is_linked(client):
+    page = client.get("/reg/2024/1689/rct_44").get_data(as_text=True)
+    explains = page[page.index('id="explains-h"'):page.index("</section>", page.index('id="explains-h"'))]
+    assert 'href="/reg/2024/1689/art_5"' in explains and "similar wording (a guess)" in explains
+    page = client.get("/reg/2024/1689/rct_34").get_data(as_text=True)
+    assert "shares a defined term" in page
