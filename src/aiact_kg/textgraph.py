@@ -165,7 +165,10 @@ class TextGraph:
         its full reference in a footnote, that footnote (``note``) and its text
         (``citation_en``: "Regulation (EU) No 1025/2012 of the European Parliament and of the
         Council of 25 October 2012 on European standardisation … (OJ L 316, 14.11.2012, p. 12)").
-        The act a footnote describes is the first one it cites."""
+        The act a footnote describes is the first one it cites. An act that Annex I or Annex X
+        lists with its full reference ("Directive 2009/48/EC of the European Parliament and of
+        the Council of 18 June 2009 on the safety of toys (OJ L 170, 30.6.2009, p. 1)") and
+        that no footnote describes has that annex point as its ``note``."""
         acts: dict[str, dict] = {}
         for act in (self.english, self.french):
             for note in act.footnotes:
@@ -182,6 +185,8 @@ class TextGraph:
                     entry[f"label_{act.lang}"] = first.text
                     entry[f"citation_{act.lang}"] = text
             for node in act.walk():
+                if node.local_id.startswith("anx_") and node.kind == "Point" and node.text:
+                    self._annex_reference(acts, node, act.lang)
                 for line in node.text + node.closing:
                     for citation in crossrefs.find_citations(line, act.lang, node.local_id):
                         for target in citation.targets:
@@ -190,6 +195,19 @@ class TextGraph:
                             elif target.startswith("http"):
                                 acts.setdefault(target, {})
         return acts
+
+    @staticmethod
+    def _annex_reference(acts: dict[str, dict], point: Provision, lang: str) -> None:
+        text = " ".join(point.text)
+        if not re.search(r"\((?:OJ|JO) [A-Z]", text):
+            return
+        found = crossrefs.find_citations(text, lang, point.local_id)
+        if not found or found[0].start > 2 or len(found[0].targets) != 1 or not found[0].targets[0].startswith("http"):
+            return
+        entry = acts.setdefault(found[0].targets[0], {})
+        if entry.setdefault("note", point.local_id) == point.local_id:
+            entry[f"label_{lang}"] = found[0].text
+            entry[f"citation_{lang}"] = re.sub(r"\s*[;,]\s*(?:and|or|et|ou)?$", "", text)  # the list's punctuation
 
     def other_act_triples(self) -> Iterator[Triple]:
         for eli, entry in self.other_acts().items():

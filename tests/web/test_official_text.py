@@ -94,8 +94,20 @@ def test_a_citation_in_the_text_links_the_eli_titled_with_the_footnote(client):
 def test_every_act_a_footnote_describes_has_that_footnote_as_its_reference(store, english):
     rows = {r["act"].value: r for r in store.run("other-acts", lang="en")}
     described = [r for r in rows.values() if "citation" in r]
-    assert len(described) >= 45
+    assert len(described) >= 65
     notes = {n.local_id: " ".join(n.text) for n in english.footnotes}
+    index = english.index()
     for row in described:
-        assert row["citation"].value == notes[row["noteId"].value]
+        note = row["noteId"].value
+        if note.startswith("ftn_"):
+            assert row["citation"].value == notes[note]
+        else:  # an act Annex I or Annex X lists with its full reference
+            assert note.startswith(("anx_I.", "anx_X.")) and " ".join(index[note].text).startswith(row["citation"].value)
         assert row["citation"].value.startswith(row["label"].value)
+
+
+def test_an_act_listed_in_annex_i_shows_the_reference_the_annex_gives(client):
+    page = client.get("/reg/2024/1689/anx_I").get_data(as_text=True).replace("\u00a0", " ")
+    link = re.search(r'href="http://data.europa.eu/eli/dir/2009/48/oj" title="([^"]+)"', page)
+    assert link and link.group(1) == ("Directive 2009/48/EC of the European Parliament and of the Council of "
+                                      "18 June 2009 on the safety of toys (OJ L 170, 30.6.2009, p. 1)")
