@@ -45,6 +45,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from . import build, limits as input_limits, paths, queries
 from .explanation import Evidence, Fact, SourceText
+from .legal_order import sort_key
 from .mapping import Mapper, Reading
 from .vocab import AIACT, ONTOLOGY_NS
 from .vocabularies import UnknownTerm, Vocabularies
@@ -725,7 +726,7 @@ class Engine:
                 finding.provisions = sorted(str(s) for s in self.shapes.objects(shape, DCTERMS.source))
             findings.append(finding)
         order = {VIOLATION: 0, WARNING: 1, INFO: 2}
-        findings.sort(key=lambda f: (order.get(f.severity, 3), f.focus, f.obligation or "", f.message))
+        findings.sort(key=lambda f: (order.get(f.severity, 3), f.focus, sort_key(f.obligation or ""), f.message))
         return findings
 
     def _classification(self, graph: rdflib.Graph) -> list[Classification]:

@@ -11,6 +11,7 @@
   and the query editor;
 - ``definitions``, ``obligations``, ``timeline``, ``ontology_docs``: the glossary of Article 3,
   the obligations by actor, the dates of Article 113, the ontology reference;
+- ``coverage``: what the graph models of each article, and the gaps;
 - ``validate``: checks a description of an AI system, when ``aiact_kg.validation`` is there;
 - ``link``: links the citations of the Act in a pasted or uploaded commentary.
 
@@ -63,7 +64,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 BLUEPRINTS = ("browse", "search", "sparql", "definitions", "obligations", "timeline",
-              "ontology_docs", "validate", "link", "resources")
+              "ontology_docs", "validate", "link", "coverage", "resources")
 
 
 def create_app(config: dict | None = None) -> Flask:
