@@ -92,8 +92,14 @@ def pdf(doc: Document) -> bytes:
 
         def split(self, availWidth, availHeight):
             parts = super().split(availWidth, availHeight)
-            for i, part in enumerate(parts):
-                part.notes = self.notes if i == 0 else []
+            placed: set[int] = set()
+            for part in parts:  # each note goes with the part that prints its marker
+                markers = {int(item[1]) for line in part.frags if isinstance(line, list) for item in line[1:]
+                           if isinstance(item, tuple) and getattr(item[0], "rise", 0) and str(item[1]).isdigit()}
+                part.notes = [n for n in self.notes if n[0] in markers]
+                placed.update(n[0] for n in part.notes)
+            if parts:
+                parts[0].notes = [n for n in self.notes if n[0] not in placed] + parts[0].notes
             return parts
 
         def drawOn(self, canvas, x, y, _sW=0):

@@ -145,16 +145,17 @@ _NOTE_START = re.compile(r"\s*(\d{1,3})\s+(?=\S)")
 _GLUED = r"(?:(?<=[^\W\d_])|(?<=[^\W\d_][.,;:)»”’']))"
 
 
-def _split_notes(lines: list[_Line], expected: int) -> tuple[list[_Line], list[list[_Line]]]:
+def _split_notes(lines: list[_Line], expected: int, before: str = "") -> tuple[list[_Line], list[list[_Line]]]:
     """The body of a page and its footnotes: the notes are the last lines of the page, from a
     line that starts with the number of the next expected note, each note running until the
     line that starts with the number after it; a note is only a note when its number is
-    glued, as a marker, to a word of the page's body."""
+    glued, as a marker, to a word of the page's body (or of the pages before it, ``before``:
+    a paragraph may print its marker on the next page)."""
     for i, line in enumerate(lines):
         m = _NOTE_START.match(line.text)
         if not m or int(m.group(1)) != expected:
             continue
-        body = "\n".join(l.text for l in lines[:i])
+        body = before + "\n" + "\n".join(l.text for l in lines[:i])
         if not re.search(_GLUED + str(expected) + r"(?!\d)", body):
             continue
         notes: list[list[_Line]] = []
@@ -214,6 +215,8 @@ def _letter_spacing(t: _Text) -> None:
         joined = re.sub(r"\s+([,.;:)])", r"\1", joined)
         return _citation_case(joined)
     t.sub(_LETTER_SPACED, join)
+    # a heading set in capitals without letter spacing: "ARTICLE 6, PARAGRAPHE 3"
+    t.sub(re.compile(r"^[^\S\n]*(?=[^\n]*[A-ZÀ-Ý]{3})[^a-zà-ÿ\n]+$", re.M), lambda m: _citation_case(m.group(0)))
 
 
 _CAPS_HEADS = re.compile(r"\b(ARTICLES?|ANNEXES?|ANNEX|CONSIDÉRANTS?|RECITALS?|CHAPITRES?|CHAPTERS?|SECTIONS?"
@@ -253,7 +256,7 @@ def _kerning(t: _Text) -> None:
     """Spaces a publisher's kerning leaves in a citation: before a full stop or comma that ends
     a word ("art . 26" -> "art. 26", "6 , §2" -> "6, §2") and inside an abbreviated head word
     set letter by letter ("p t 47" -> "pt 47")."""
-    t.sub(re.compile(r"(?<=[\w)])[ \t]+(?=[.,](?:[\s\d§]|$))"), lambda m: "")
+    t.sub(re.compile(r"(?<=[\w)])[ \t]*\n?[ \t]*(?<![\w)])(?=[.,](?:[\s\d§]|$))"), lambda m: "")
 
     def heads(m: re.Match) -> str:
         joined = m.group(0).replace(" ", "")
@@ -288,7 +291,8 @@ def normalise_pages(pages: list[str], columns: bool = False) -> Normalised:
     bodies: list[list[_Line]] = []
     notes: list[list[_Line]] = []
     for lines in structured:
-        body, found = _split_notes(lines, len(notes) + 1)
+        before = "\n".join(line.text for line in bodies[-1]) if bodies else ""
+        body, found = _split_notes(lines, len(notes) + 1, before)
         bodies.append(body)
         notes.extend(found)
     chars: list[str] = []
@@ -304,9 +308,9 @@ def normalise_pages(pages: list[str], columns: bool = False) -> Normalised:
                 put("\n", None)
             put(line.text, line.start)
     if notes:
-        put("\n\nNotes\n", None)
+        put("\n\nNotes", None)
         for number, note in enumerate(notes, 1):
-            put("\n", None)
+            put("\n\n", None)
             for i, line in enumerate(note):
                 if i:
                     put("\n", None)
@@ -318,6 +322,6 @@ def normalise_pages(pages: list[str], columns: bool = False) -> Normalised:
     vocabulary.update(w.casefold() for w in re.findall(r"[^\W\d_]+", t.text))
     _hyphenation(t, vocabulary)
     _glued_markers(t, set(range(1, len(notes) + 1)))
-    _kerning(t)
     _spaces(t)
+    _kerning(t)
     return Normalised(t.text, t.source)
