@@ -12,8 +12,8 @@ not give as written — cut by a hyphen, a page break, a header, a footnote, spa
 a ligature), and every miss and false link with ``--misses``.
 
 A gold citation is found in the extracted text by aligning the words of the clean text with
-the words of the normalised text (so a citation the normaliser did not mend, or put in the
-wrong place, counts as missed, never as found).
+the words of the normalised text, and, for a block the extractor read out of order, by the
+words around it (so a citation the normaliser did not mend counts as missed, never as found).
 
     python bench/link_pdf.py [--misses] [--extractor pypdf|pdfminer|text|html|docx]
 
@@ -23,10 +23,11 @@ Exit status 1 when, for a PDF extractor and a language, recall < 0.98 or a wrong
 from __future__ import annotations
 
 import argparse
+import bisect
 import re
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -79,11 +80,24 @@ def locate(clean: str, read: str, spans: list[tuple[int, int]]) -> list[tuple[in
         for k in range(block.size):
             mapped[block.a + k] = block.b + k
     starts = [t[1] for t in a]
+    trigrams: dict[tuple, list[int]] = defaultdict(list)
+    for i in range(len(b) - 2):
+        trigrams[(b[i][0], b[i + 1][0], b[i + 2][0])].append(i)
     out = []
-    import bisect
     for start, end in spans:
         first = bisect.bisect_left(starts, start)
-        inside = [mapped[i] for i in range(first, len(a)) if a[i][1] < end and i in mapped]
+        last = first
+        while last < len(a) and a[last][1] < end:
+            last += 1
+        inside = [mapped[i] for i in range(first, last) if i in mapped]
+        if not inside:  # a block the extractor put elsewhere: find the words around the span
+            votes: Counter = Counter()
+            for i in range(max(0, first - 6), min(len(a) - 2, last + 6)):
+                for j in trigrams.get((a[i][0], a[i + 1][0], a[i + 2][0]), ()):
+                    votes[j - (i - first)] += 1
+            if votes and votes.most_common(1)[0][1] >= 3:
+                at = votes.most_common(1)[0][0]
+                inside = [k for k in range(at, at + last - first) if 0 <= k < len(b)]
         if not inside:
             out.append(None)
             continue

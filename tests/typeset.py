@@ -196,7 +196,7 @@ def extract(data: bytes, extractor: str) -> list[str]:
         # A justified line set word by word has gaps wider than pdfminer's default character
         # margin (2), which then cuts the line into boxes and reorders its words; 6 keeps
         # each line one box and still stays under the 1 cm gutter between the columns.
-        return extract_text(io.BytesIO(data), laparams=LAParams(char_margin=6.0)).split("\f")
+        return extract_text(io.BytesIO(data), laparams=LAParams(char_margin=6.0, boxes_flow=0.0)).split("\f")
     raise ValueError(extractor)
 
 

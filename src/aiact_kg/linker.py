@@ -292,7 +292,9 @@ def _html_text(data: bytes) -> str:
         raise DocumentError(f"the HTML cannot be read ({exc})") from None
     for element in root.xpath("//script|//style|//noscript|//template"):
         element.drop_tree()
-    return check_text(root.text_content())
+    for element in root.iter("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div", "tr", "dd", "dt"):
+        element.tail = "\n\n" + (element.tail or "").lstrip("\n")  # a block of the page is a paragraph of the text
+    return check_text(re.sub(r"\n{3,}", "\n\n", root.text_content()).strip() + "\n")
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -323,7 +325,7 @@ def _docx_text(data: bytes) -> str:
         for node in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
             pieces.append(node.text or "" if node.tag == f"{_W}t" else "\t" if node.tag == f"{_W}tab" else "\n")
         lines.append("".join(pieces))
-    return check_text("\n".join(lines))
+    return check_text("\n\n".join(lines))  # one Word paragraph, one paragraph of the text
 
 
 def _pdf_text(data: bytes) -> str:
@@ -337,16 +339,22 @@ def _pdf_text(data: bytes) -> str:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise DocumentError("the PDF is encrypted: give a copy without a password")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = _pdf_pages(reader)
     except DocumentError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
             RecursionError, ZeroDivisionError) as exc:
         raise DocumentError(f"the PDF cannot be read ({type(exc).__name__}: {exc})") from None
-    text = "\n\n".join(pages)
-    if not text.strip():
+    if not "".join(pages).strip():
         raise DocumentError("the PDF has no text layer (a scan?): run text recognition on it first, or paste its text")
-    return check_text(text)
+    from .pdftext import normalise_pages
+
+    return check_text(normalise_pages(pages).text)
+
+
+def _pdf_pages(reader) -> list[str]:
+    """The text layer of each page, as pypdf reads it (normalised by :mod:`aiact_kg.pdftext`)."""
+    return [page.extract_text() or "" for page in reader.pages]
 
 
 # -- language -----------------------------------------------------------------------------------------
@@ -901,6 +909,7 @@ _SAME_ACT = re.compile(rf"{_WS}+(?:de{_WS}+ce{_WS}+(?:même{_WS}+)?texte|du{_WS}
 _NICKNAME_AFTER = re.compile(rf"(?:{_WS}*,)?{_WS}+(?:(?:of|to|in|under){_WS}+the{_WS}+|du{_WS}+|de{_WS}+la{_WS}+"
                              rf"|de{_WS}+l{_APOS}{_WS}*|des{_WS}+|de{_WS}+)?(?=[\w«])")
 _NOTE_START = re.compile(r"\s*\d{1,3}\.?\s")
+_NOTES_HEADING = re.compile(r"(?m)^[ \t]*(?:Notes|Footnotes|Endnotes|Notes de bas de page)[ \t]*$")
 _WINDOW = 500  # how far back an act named before a pointer is looked for
 
 
@@ -972,7 +981,8 @@ def _act_in_context(text: str, chain, mentions: list[_Mention]) -> Found | None:
         end = same.end() if same else chain.end
         return _other(chain, text, end, near[-1].act, near[-1].words,
                       f"the act named before it: {near[-1].words}")
-    if _NOTE_START.match(text, paragraph) and before:  # a footnote about another act
+    if before and _NOTE_START.match(text, paragraph) and _NOTES_HEADING.search(text, 0, paragraph):
+        # a footnote (a numbered paragraph after the heading "Notes") about another act
         first = before[0]
         if first.act != "self" and all(x.act != "self" for x in before):
             return _other(chain, text, chain.end, first.act, first.words,
@@ -992,6 +1002,11 @@ def _and_following(citation: Found, text: str, index: ActIndex) -> None:
     if not m or len(citation.targets) != 1:
         return
     first = citation.targets[0]
+    if first.startswith(("rct_", "cpt_", "anx_")) and "." not in first:  # no division to end in: say so
+        citation.confidence = min(citation.confidence, 0.6)
+        citation.reason = "; ".join(filter(None, [citation.reason, "“and following”: where the run ends is not said; "
+                                                  "only the first is linked"]))
+        return
     if first.startswith("art_") and "." not in first:
         unit = index.parent.get(first)
         siblings = sorted((i for i, p in index.parent.items() if p == unit and i.startswith("art_") and "." not in i),

@@ -156,7 +156,7 @@ def _split_notes(lines: list[_Line], expected: int, before: str = "") -> tuple[l
         if not m or int(m.group(1)) != expected:
             continue
         body = before + "\n" + "\n".join(l.text for l in lines[:i])
-        if not re.search(_GLUED + str(expected) + r"(?!\d)", body):
+        if not re.search(_GLUED + str(expected) + r"(?!\d)", body) and not _glued_to_number(body, expected, line.text):
             continue
         notes: list[list[_Line]] = []
         number = expected
@@ -169,6 +169,16 @@ def _split_notes(lines: list[_Line], expected: int, before: str = "") -> tuple[l
                 notes[-1].append(later)
         return lines[:i], notes
     return lines, []
+
+
+def _glued_to_number(body: str, number: int, note: str) -> list[re.Match]:
+    """A marker glued to a number ("règlement (UE) 2017/7451" for the note 1 that begins
+    "Règlement (UE) 2017/745"): the number without the marker's digits is in the note."""
+    found = []
+    for m in re.finditer(rf"(\d[\d/.-]*?){number}(?=[\s,.;:)»”]|$)", body):
+        if len(m.group(1)) >= 3 and m.group(1) in note:
+            found.append(m)
+    return found
 
 
 def split_columns(page: str) -> str:
@@ -230,7 +240,7 @@ def _citation_case(text: str) -> str:
 def _hyphenation(t: _Text, vocabulary: Counter) -> None:
     """"re-\\npose" is "repose"; "high-\\nrisk" stays "high-risk" when the text writes it so
     elsewhere (or writes "highrisk" nowhere and both halves are words of the text)."""
-    pattern = re.compile(r"([^\W\d_]+)-[ \t]*\n[ \t]*([^\W\d_]+)")
+    pattern = re.compile(r"([^\W\d_]+)-[ \t]*\n(?:[ \t]*\n)?[ \t]*([^\W\d_]+)")
 
     def repl(m: re.Match) -> str:
         a, b = m.group(1), m.group(2)
@@ -239,15 +249,23 @@ def _hyphenation(t: _Text, vocabulary: Counter) -> None:
             return f"{a}-{b}"
         return a + b
     t.sub(pattern, repl)
+    # a paragraph's last line read as a box of its own: the sentence goes on in lower case
+    t.sub(re.compile(r"(?<=[^\W\d_,;])[ \t]*\n[ \t]*\n[ \t]*(?=[a-zà-ÿ])"), lambda m: "\n")
     # "2024/\n1689", "Article 5(1)(a)\n(b)": a line broken inside a number keeps no space
     t.sub(re.compile(r"(?<=\d/)[ \t]*\n[ \t]*(?=\d)"), lambda m: "")
 
 
-def _glued_markers(t: _Text, numbers: set[int]) -> None:
+def _glued_markers(t: _Text, numbers: set[int], notes: dict[int, str] | None = None) -> None:
     """"médicaux1 repose", "texte2," : a footnote number glued to the word before it is removed
-    (the note itself is at the end of the text)."""
+    (the note itself is at the end of the text); so is one glued to a number that the note
+    itself repeats ("2017/7451" for a note on Regulation (EU) 2017/745)."""
     if not numbers:
         return
+    body_end = t.text.find("\n\nNotes\n")
+    for number, note in (notes or {}).items():
+        for m in reversed(_glued_to_number(t.text[:body_end if body_end >= 0 else None], number, note)):
+            cut = re.compile(re.escape(m.group(0)) + r"(?=[\s,.;:)»”]|$)")
+            t.sub(cut, lambda x, keep=m.group(1): keep)
     labels = "|".join(str(n) for n in sorted(numbers, reverse=True))
     t.sub(re.compile(_GLUED + rf"(?:{labels})(?=[\s,.;:)»”]|$)"), lambda m: "")
 
@@ -321,7 +339,8 @@ def normalise_pages(pages: list[str], columns: bool = False) -> Normalised:
     vocabulary = Counter(w.casefold() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", t.text))
     vocabulary.update(w.casefold() for w in re.findall(r"[^\W\d_]+", t.text))
     _hyphenation(t, vocabulary)
-    _glued_markers(t, set(range(1, len(notes) + 1)))
+    _glued_markers(t, set(range(1, len(notes) + 1)),
+                   {n: " ".join(line.text for line in note) for n, note in enumerate(notes, 1)})
     _spaces(t)
     _kerning(t)
     return Normalised(t.text, t.source)
