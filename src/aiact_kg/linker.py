@@ -72,6 +72,7 @@ __all__ = [
     "MAX_BYTES",
     "detect_language",
     "link_text",
+    "parse_citation",
     "read_document",
     "register_command",
 ]
@@ -201,7 +202,11 @@ class ActIndex:
             if candidates:
                 return "ambiguous", candidates
         if steps[0] not in self.ids:
-            return "unresolved", f"the AI Act has no {citation_label(steps[0], 'en')}"
+            kind = steps[0].partition("_")[0]
+            count = sum(1 for i in self.ids if "." not in i and i.startswith(kind + "_"))
+            words = {"art": "articles", "rct": "recitals", "anx": "annexes", "cpt": "chapters"}.get(kind)
+            extent = f" (it has {count} {words})" if words and count else ""
+            return "unresolved", f"the AI Act has no {citation_label(steps[0], 'en')}{extent}"
         kept = steps[0]
         for step in steps[1:]:
             candidate = f"{kept}.{step}"
@@ -291,6 +296,8 @@ def _html_text(data: bytes) -> str:
     except (lxml.etree.ParserError, ValueError) as exc:
         raise DocumentError(f"the HTML cannot be read ({exc})") from None
     for element in root.xpath("//script|//style|//noscript|//template"):
+        element.drop_tree()
+    for element in root.xpath("//sup[a[starts-with(@href, '#')]]"):  # a footnote marker, not text
         element.drop_tree()
     for element in root.iter("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div", "tr", "dd", "dt"):
         element.tail = "\n\n" + (element.tail or "").lstrip("\n")  # a block of the page is a paragraph of the text
@@ -683,6 +690,22 @@ def link_text(text: str, index: ActIndex, lang: str | None = None, default_act: 
         found = sorted([f for f in found if not any(c.start < f.end and f.start < c.end for c in codes)] + codes,
                        key=lambda f: f.start)
     return LinkedDocument(text, lang, found, index, name, iri)
+
+
+def parse_citation(query: str, index: ActIndex, lang: str | None = None) -> list[Found]:
+    """The citations a short query is made of ("cons. 53", "art. 6, §2", "Article 3(4)",
+    "Article 114"), read by the linker's grammar: in ``lang``, or in English and French,
+    whichever reads the query as citations that cover most of it. Citations covering less than
+    60 % of the query are left out (a query that mentions an article among other words is a
+    search, not a citation)."""
+    text = query.strip()
+    best: list[Found] = []
+    for language in ([lang] if lang else ["en", "fr"]):
+        found = [c for c in link_text(text, index, language).citations
+                 if c.end - c.start >= 0.6 * len(text) and c.status != "other"]
+        if found and (not best or (found[0].status == "linked" and best[0].status != "linked")):
+            best = found
+    return best
 
 
 def _default_act(value: str | None) -> str:
