@@ -3,7 +3,8 @@ provision.
 
 Typing a reference as the law writes it ("Article 6(2)", "Art. 6(2)", "article 6, paragraphe
 2", "Annex III", "recital 53") goes straight to that provision: the query is read by the same
-recogniser as the text (:func:`aiact_kg.crossrefs.find_citations`, English then French).
+citation parser as the linker (:func:`aiact_kg.linker.parse_citation`, English then French); a
+citation of what the Act does not have ("Article 114") says so instead of searching.
 Anything else is searched in the words of every subdivision (named query ``search-texts``),
 indexed once when the application starts: accents and case folded ("deployeur" finds
 "déployeur"), ranked with Okapi BM25, each hit shown with a snippet whose matching words are
