@@ -304,7 +304,7 @@ def docx(*paragraphs: str) -> bytes:
 
 
 def test_docx_is_read_paragraph_by_paragraph():
-    assert read_document(docx("Note", "See Article 26(5)."), "note.docx") == "Note\nSee Article 26(5)."
+    assert read_document(docx("Note", "See Article 26(5)."), "note.docx") == "Note\n\nSee Article 26(5)."
 
 
 def test_zip_that_is_not_word_is_refused():
