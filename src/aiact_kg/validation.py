@@ -4,7 +4,9 @@ A description (Turtle, JSON-LD, RDF/XML or N-Triples) goes through four steps:
 
 1. **Read** it: the format from the file name or, failing that, from the content; a syntax
    error names the file, line and column; nothing is ever fetched (no remote JSON-LD context,
-   no external XML entity); files over 5 MB are refused.
+   no external XML entity, no DTD, no ``owl:imports``); the size, triples, time and memory
+   a description may take are bounded (:mod:`aiact_kg.limits`: 5 MB and 50,000 triples on the
+   command line, each with its flag to raise it).
 2. **Map** terms of AIRO and the W3C DPV AI Act extension to ours, after the alignments of
    ``ontology/`` (``owl:equivalentClass``, ``owl:equivalentProperty``, ``skos:exactMatch``…).
 3. **Validate** it with the shapes of ``shapes/`` (SHACL, with the SHACL Advanced Features'
@@ -32,6 +34,7 @@ import threading
 import urllib.parse
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -40,14 +43,15 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
-from . import build, paths, queries
+from . import build, limits as input_limits, paths, queries
 from .explanation import Evidence, Fact, SourceText
+from .legal_order import sort_key
 from .mapping import Mapper, Reading
 from .vocab import AIACT, ONTOLOGY_NS
 from .vocabularies import UnknownTerm, Vocabularies
 
 #: Descriptions larger than this are refused before they are parsed.
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = input_limits.CLI_VALIDATE.max_bytes
 
 VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
 
@@ -291,20 +295,34 @@ def _base_iri(filename: str) -> str:
     return "file:///description/" + urllib.parse.quote(Path(filename or "description").name)
 
 
-def parse(data: bytes, filename: str = "") -> rdflib.Graph:
-    """The description as an rdflib graph. Raises :class:`InputError` when it is too large or
-    not valid in its format. The parser never loads anything from the network or the disk:
-    a JSON-LD ``@context`` given by URL and an XML external entity are errors."""
-    if len(data) > MAX_BYTES:
-        raise InputError(f"the file is {len(data) / 1048576:.1f} MB; descriptions over "
-                         f"{MAX_BYTES // 1048576} MB are refused", filename)
+def parse(data: bytes, filename: str = "", limits: input_limits.Limits | None = None) -> rdflib.Graph:
+    """The description as an rdflib graph. Raises :class:`InputError` when it is larger than
+    ``limits`` allow (bytes, triples) or not valid in its format. The parser never loads
+    anything from the network or the disk: a JSON-LD ``@context`` given by URL, an XML
+    external entity or DTD are errors, and so are nested XML entities."""
+    limits = limits or input_limits.CLI_VALIDATE
     fmt = detect_format(data, filename)
     try:
+        input_limits.check_size(len(data), limits)
+        if fmt == pyoxigraph.RdfFormat.RDF_XML:
+            input_limits.check_rdf_xml(data, limits)
+        elif fmt == pyoxigraph.RdfFormat.JSON_LD:
+            data = input_limits.check_json_ld(data)
+    except input_limits.LimitExceeded as exc:
+        raise InputError(str(exc), filename) from None
+    most = limits.max_triples
+    try:
         quads = pyoxigraph.parse(data, format=fmt, base_iri=_base_iri(filename))
+        if most is not None:  # counted before anything is built from them
+            quads = list(islice(quads, most + 1))
+            if len(quads) > most:
+                raise input_limits.triples_error(limits)
         graph = DescriptionGraph()
         add = graph.add
         for quad in quads:
             add((_rdflib(quad.subject), _rdflib(quad.predicate), _rdflib(quad.object)))
+    except input_limits.LimitExceeded as exc:
+        raise InputError(str(exc), filename) from None
     except SyntaxError as exc:
         raise InputError(_syntax_message(exc, fmt), filename, exc.lineno, exc.offset) from None
     except (ValueError, OSError) as exc:
@@ -597,12 +615,13 @@ class Engine:
     # validating
 
     def validate(self, data: bytes, filename: str = "description.ttl", on: date | None = None,
-                 allow_unknown_terms: bool = False, explain: bool = False) -> Report:
+                 limits: input_limits.Limits | None = None, allow_unknown_terms: bool = False,
+                 explain: bool = False) -> Report:
         """Validate one description. Unknown terms of a known vocabulary raise
         :class:`UnknownTermsError` unless ``allow_unknown_terms``; ``explain`` adds to each
-        classification the obligations it brings."""
+        classification the obligations it brings; ``limits`` bounds its size and triples."""
         on = on or date.today()
-        graph = parse(data, filename)
+        graph = parse(data, filename, limits)
         return self.validate_graph(graph, filename, on, SourceText(data), allow_unknown_terms, explain)
 
     def validate_graph(self, graph: rdflib.Graph, source: str, on: date, text: SourceText | None = None,
@@ -707,7 +726,7 @@ class Engine:
                 finding.provisions = sorted(str(s) for s in self.shapes.objects(shape, DCTERMS.source))
             findings.append(finding)
         order = {VIOLATION: 0, WARNING: 1, INFO: 2}
-        findings.sort(key=lambda f: (order.get(f.severity, 3), f.focus, f.obligation or "", f.message))
+        findings.sort(key=lambda f: (order.get(f.severity, 3), f.focus, sort_key(f.obligation or ""), f.message))
         return findings
 
     def _classification(self, graph: rdflib.Graph) -> list[Classification]:
@@ -947,21 +966,25 @@ def use_engine(new: Engine | None) -> None:
 
 
 def validate_bytes(data: bytes, filename: str = "description.ttl", on: date | None = None, store=None,
-                   allow_unknown_terms: bool = False, explain: bool = False) -> Report:
+                   limits: input_limits.Limits | None = None, allow_unknown_terms: bool = False,
+                   explain: bool = False) -> Report:
     """Validate one description given as bytes; ``filename`` tells its format (and names it in
-    messages), ``store`` the graph to take the obligations from (see :func:`engine`). Raises
-    :class:`InputError` (a ``ValueError``) when it cannot be read, :class:`UnknownTermsError`
-    (an ``InputError``) when it uses unknown terms and ``allow_unknown_terms`` is not set."""
-    return engine(store).validate(data, filename, on or date.today(), allow_unknown_terms, explain)
+    messages), ``store`` the graph to take the obligations from (see :func:`engine`),
+    ``limits`` what it may cost (the command line's by default: size and triples here; time
+    and memory where the caller wraps it in :func:`aiact_kg.limits.watch`). Raises
+    :class:`InputError` (a ``ValueError``) when it cannot be read or is over a limit,
+    :class:`UnknownTermsError` (an ``InputError``) when it uses unknown terms and
+    ``allow_unknown_terms`` is not set."""
+    return engine(store).validate(data, filename, on or date.today(), limits, allow_unknown_terms, explain)
 
 
-def read_file(path: Path | str) -> bytes:
+def read_file(path: Path | str, limits: input_limits.Limits | None = None) -> bytes:
     path = Path(path)
+    limits = limits or input_limits.CLI_VALIDATE
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"the file is {size / 1048576:.1f} MB; descriptions over "
-                             f"{MAX_BYTES // 1048576} MB are refused", str(path))
+        if limits.max_bytes is not None and size > limits.max_bytes:
+            raise InputError(str(input_limits.size_error(size, limits)), str(path))
         if not path.is_file():
             raise InputError("not a file", str(path))
         return path.read_bytes()
@@ -1127,6 +1150,7 @@ def register_command(subparsers, store_options) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="a description in Turtle, JSON-LD, RDF/XML or N-Triples")
     p.add_argument("--on", metavar="DATE", help="the date the Act is applied as of (YYYY-MM-DD; default today)")
     p.add_argument("--format", choices=sorted(RENDERERS), default="text")
+    input_limits.add_options(p, input_limits.CLI_VALIDATE)
     p.add_argument("--allow-unknown-terms", action="store_true",
                    help="report terms of a known vocabulary (aiact, AIRO, VAIR, DPV, ELI) that it does not define "
                         "as a warning instead of refusing the description")
@@ -1150,11 +1174,16 @@ def cmd_validate(args) -> int:
         from .cli import open_store_from
 
         use_engine(Engine(store=open_store_from(args), base=args.base))
+    limits = input_limits.from_options(args, input_limits.CLI_VALIDATE)
     reports, status = [], 0
     for name in args.files:
         try:
-            reports.append(validate_bytes(read_file(name), name, on,
-                                          allow_unknown_terms=args.allow_unknown_terms, explain=args.explain))
+            with input_limits.watch(limits, f"validating {name}"):
+                reports.append(validate_bytes(read_file(name, limits), name, on, limits=limits,
+                                              allow_unknown_terms=args.allow_unknown_terms, explain=args.explain))
+        except input_limits.LimitExceeded as exc:
+            print(f"aiact-kg: error: {name}: {exc}", file=sys.stderr)
+            status = 2
         except UnknownTermsError as exc:
             for line in exc.lines():
                 print(f"aiact-kg: error: {line}", file=sys.stderr)

@@ -69,6 +69,9 @@ class AIACT(DefinedNamespace):
     printedLabel: URIRef
     order: URIRef
     hasFootnote: URIRef
+    referencedIn: URIRef
+    linkedProvision: URIRef
+    sharedTerm: URIRef
     inVersion: URIRef
     versionOf: URIRef
     citesOtherAct: URIRef
