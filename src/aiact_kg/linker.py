@@ -60,7 +60,7 @@ from rdflib.term import URIRef
 from . import crossrefs
 from .citations import citation_label
 from .crossrefs import _APOS, _ORDINALS, _WS, ELI_BASE, THIS_ACT, _Grammar, _Memory, _Part, _words
-from .vocab import DEFAULT_BASE
+from .vocab import DEFAULT_BASE, ELI as ELI_NS
 
 __all__ = [
     "ACT_PATH",
@@ -1075,6 +1075,15 @@ def _enumerated_articles(found: list[Found], text: str, index: ActIndex) -> list
     return out
 
 
+class CITO(DefinedNamespace):
+    """The Citation Typing Ontology (http://purl.org/spar/cito/): the term the linker writes."""
+
+    _fail = True
+    _NS = Namespace("http://purl.org/spar/cito/")
+
+    cites: URIRef
+
+
 class OA(DefinedNamespace):
     """The W3C Web Annotation vocabulary (https://www.w3.org/TR/annotation-vocab/): the terms
     the linker writes."""
@@ -1203,8 +1212,12 @@ def to_graph(doc: LinkedDocument):
     g.add((document, DCTERMS.language, Literal(doc.lang, datatype=XSD.language)))
     if doc.name:
         g.add((document, DCTERMS.title, Literal(doc.name)))
-    for p in doc.provisions():
+    g.bind("cito", str(CITO))
+    g.bind("eli", str(ELI_NS))
+    for p in doc.provisions():  # the document cites each provision (CiTO, and ELI's own property)
         g.add((document, DCTERMS.references, URIRef(p["iri"])))
+        g.add((document, CITO.cites, URIRef(p["iri"])))
+        g.add((document, ELI_NS.cites, URIRef(p["iri"])))
     for number, c in enumerate(doc.linked, 1):
         annotation = URIRef(f"{doc.iri}#citation-{number}")
         target, position, quote = BNode(), BNode(), BNode()
