@@ -49,6 +49,7 @@ import json
 import logging
 import re
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from itertools import product
@@ -238,13 +239,13 @@ class DocumentError(ValueError):
     """A document the linker cannot read; the message says why, for the person who gave it."""
 
 
-def read_document(data: bytes, name: str = "") -> str:
+def read_document(data: bytes, name: str = "", max_bytes: int | None = MAX_BYTES) -> str:
     """The text of a document given as bytes: .txt and .md as they are (UTF-8, or Windows-1252
     when not UTF-8), .html its text content, .docx the text of its paragraphs, .pdf its text
     layer. Raises :class:`DocumentError` for an empty, binary, oversized or unreadable document."""
-    if len(data) > MAX_BYTES:
+    if max_bytes is not None and len(data) > max_bytes:
         raise DocumentError(f"the file is {len(data) / 1024 / 1024:.1f} MB; the linker reads files up to "
-                            f"{MAX_BYTES // (1024 * 1024)} MB")
+                            f"{max_bytes // (1024 * 1024)} MB")
     if not data.strip():
         raise DocumentError("the document is empty")
     suffix = Path(name).suffix.lower()
@@ -311,16 +312,20 @@ def _docx_text(data: bytes) -> str:
     """The paragraphs of a Word document, one a line: runs' text, tabs and line breaks."""
     import lxml.etree
 
+    from . import limits
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             info = archive.getinfo("word/document.xml")
-            if info.file_size > 20 * MAX_BYTES:
-                raise DocumentError("the Word document is too large once unpacked")
-            xml = archive.read(info)
+            xml = limits.read_zip_part(archive, info)
     except KeyError:
         raise DocumentError("this zip file is not a Word document (no word/document.xml)") from None
-    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+    except limits.LimitExceeded as exc:
+        raise DocumentError(f"the Word document is refused: {exc}") from None
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error, NotImplementedError) as exc:
         raise DocumentError(f"the Word document cannot be read ({exc})") from None
+    if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
+        raise DocumentError("the Word document declares a DTD or entities, which Word never writes: refused")
     try:
         root = lxml.etree.fromstring(xml, parser=lxml.etree.XMLParser(resolve_entities=False, no_network=True,
                                                                       huge_tree=False))
@@ -1278,6 +1283,9 @@ def register_command(subparsers, store_options) -> None:
     p.add_argument("--default-act", default="ai-act", metavar="ACT",
                    help="act of citations that name none: ai-act (default), none, or another act's name")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default standard output)")
+    from . import limits
+
+    limits.add_options(p, limits.CLI_LINK)
     store_options(p)
     p.set_defaults(func=cmd_link)
 
@@ -1285,20 +1293,24 @@ def register_command(subparsers, store_options) -> None:
 def cmd_link(args) -> int:
     import sys
 
+    from . import limits as input_limits
     from .cli import UsageError, _write_output, open_store_from
 
+    limits = input_limits.from_options(args, input_limits.CLI_LINK)
+    most = limits.max_bytes
     documents = []
     for name in args.files:
         if name == "-":
-            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+            data = sys.stdin.buffer.read(most + 1) if most is not None else sys.stdin.buffer.read()
+            if most is not None and len(data) > most:
+                raise UsageError(f"standard input: {input_limits.size_error(len(data), limits, 'the text')}")
             documents.append(("standard input", data, ""))  # named by the hash of its text
             continue
         path = Path(name)
         try:
             size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise UsageError(f"{name}: the file is {size / 1024 / 1024:.1f} MB; the linker reads files up to "
-                                 f"{MAX_BYTES // (1024 * 1024)} MB")
+            if most is not None and size > most:
+                raise UsageError(f"{name}: {input_limits.size_error(size, limits)}")
             data = path.read_bytes()
         except OSError as exc:
             raise UsageError(f"{name}: cannot be read ({exc.strerror})") from None
@@ -1306,12 +1318,19 @@ def cmd_link(args) -> int:
     texts = []
     for name, data, iri in documents:
         try:
-            texts.append((name, read_document(data, name), iri))
-        except DocumentError as exc:
+            with input_limits.watch(limits, f"reading {name}"):
+                texts.append((name, read_document(data, name, limits.max_bytes), iri))
+        except (DocumentError, input_limits.LimitExceeded) as exc:
             raise UsageError(f"{name}: {exc}") from None
     index = ActIndex.from_store(open_store_from(args))
-    outputs = [render(link_text(text, index, args.lang, args.default_act, name=name, iri=iri), args.format)
-               for name, text, iri in texts]
+    outputs = []
+    for name, text, iri in texts:
+        try:
+            with input_limits.watch(limits, f"linking {name}"):
+                outputs.append(render(link_text(text, index, args.lang, args.default_act, name=name, iri=iri),
+                                      args.format))
+        except input_limits.LimitExceeded as exc:
+            raise UsageError(f"{name}: {exc}") from None
     if args.format == "json" and len(outputs) > 1:
         joined = "[\n" + ",\n".join(o.rstrip() for o in outputs) + "\n]\n"
     elif args.format == "ttl" and len(outputs) > 1:

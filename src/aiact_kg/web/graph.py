@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask import current_app
 from pyoxigraph import NamedNode
 
 from ..citations import citation_label
-from ..crossrefs import roman_to_int
+from ..legal_order import sort_key
 from ..textgraph import resolve_target, sectionless_annex_points
 
 #: The act's path under the base: its IRI is ``{base}reg/2024/1689``.
@@ -38,6 +38,28 @@ class Term:
     source: str  # local id of the defining point
     label: dict
     definition: dict
+    scope: dict = field(default_factory=dict)  # the context a term is defined for only (point (58))
+
+
+@dataclass(frozen=True)
+class OtherAct:
+    """Another act the text cites: its ELI, how the text names it ("Regulation (EU) No
+    1025/2012"), its full reference as the Official Journal's footnote gives it (title, number,
+    OJ reference) and that footnote's local id."""
+
+    eli: str
+    name: str | None
+    citation: str | None
+    note: str | None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.eli
+
+    @property
+    def description(self) -> str:
+        """The full reference where the OJ gives one, else how the text names the act."""
+        return self.citation or self.label
 
 
 class Site:
@@ -134,14 +156,34 @@ class Site:
                 concept = row["concept"].value
                 entry = by_concept.setdefault(concept, {
                     "slug": concept.rsplit("/", 1)[-1], "number": row["number"].value,
-                    "source": row["source"].value.rsplit("/", 1)[-1], "label": {}, "definition": {}})
+                    "source": row["source"].value.rsplit("/", 1)[-1], "label": {}, "definition": {},
+                    "scope": {}})
                 entry["label"][lang] = row["term"].value
                 entry["definition"][lang] = row["definition"].value
+                if "scope" in row:
+                    entry["scope"][lang] = row["scope"].value
         return sorted((Term(**entry) for entry in by_concept.values()), key=lambda t: int(t.number))
 
     @cached_property
     def term_matchers(self) -> dict[str, "TermMatcher"]:
         return {lang: TermMatcher(self.terms, lang) for lang in LANGUAGES}
+
+    # -- other acts ---------------------------------------------------------------------------
+    @cached_property
+    def other_acts(self) -> dict[str, dict[str, "OtherAct"]]:
+        """The other acts the text cites, by language and ELI (``other-acts``)."""
+        out: dict[str, dict[str, OtherAct]] = {}
+        for lang in LANGUAGES:
+            acts = out[lang] = {}
+            for row in self.run("other-acts", lang=lang):
+                eli = row["act"].value
+                acts[eli] = OtherAct(eli, row["label"].value if "label" in row else None,
+                                     row["citation"].value if "citation" in row else None,
+                                     row["noteId"].value if "noteId" in row else None)
+        return out
+
+    def other_act(self, eli: str, lang: str = "en") -> "OtherAct":
+        return self.other_acts.get(lang, {}).get(eli) or OtherAct(eli, None, None, None)
 
     # -- queries ------------------------------------------------------------------------------
     def run(self, name: str, **bindings) -> list[dict]:
@@ -196,7 +238,7 @@ class TermMatcher:
         alternatives: list[tuple[str, Term]] = []
         for term in terms:
             label = term.label.get(lang)
-            if not label or term.definition.get("en", "").startswith("(for "):
+            if not label or term.scope:
                 continue
             for variant in _variants(label, lang):
                 alternatives.append((variant, term))
@@ -215,20 +257,8 @@ class TermMatcher:
             yield match.start(), match.end(), self.by_key[match.lastgroup]
 
 
-def act_order(local_id: str) -> list:
-    """Sort local ids as the Act prints them: recitals, articles, annexes, by number."""
-    rank = {"rct": 0, "cit": 0, "cpt": 1, "art": 2, "anx": 3, "ftn": 4}
-    key = []
-    for step in local_id.split("."):
-        kind, _, value = step.partition("_")
-        if value.isdigit():
-            number = int(value)
-        elif kind in ("anx", "cpt") and value and all(c in "IVXLC" for c in value):
-            number = roman_to_int(value)
-        else:
-            number = 0
-        key.append((rank.get(kind, 5), number, value))
-    return key
+#: The Act's printed order of local ids (see :mod:`aiact_kg.legal_order`), under its older name.
+act_order = sort_key
 
 
 def site() -> Site:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from .. import crossrefs
+from ..formex import FOOTNOTE_CALL, footnote_number
 from .graph import Site
 
 #: Kinds printed with a heading (label, then title) rather than a label run into the text.
@@ -39,6 +40,16 @@ class Part:
         yield self
         for child in self.children:
             yield from child.walk()
+
+
+def footnote_links(rows: list[dict]) -> dict[str, tuple[str, str]]:
+    """The footnotes of a page (rows of ``footnotes``) by printed number ("(7)" -> "7"):
+    their local id and text, for :class:`Renderer` to link their calls."""
+    out = {}
+    for row in rows:
+        if "label" in row:
+            out.setdefault(row["label"].value.strip("() "), (row["id"].value, row["text"].value))
+    return out
 
 
 def tree(rows: list[dict], root_iri: str) -> Part | None:
@@ -74,8 +85,11 @@ def tree(rows: list[dict], root_iri: str) -> Part | None:
 class Renderer:
     """Writes one language's HTML for the parts of one page."""
 
-    def __init__(self, site: Site, lang: str, page: str, anchors: bool = True, link_lang: str | None = None):
+    def __init__(self, site: Site, lang: str, page: str, anchors: bool = True, link_lang: str | None = None,
+                 footnotes: dict[str, tuple[str, str]] | None = None):
         self.site = site
+        #: the footnotes printed with the page: printed number -> (local id, text)
+        self.footnotes = footnotes or {}
         self.lang = lang
         self.page = page
         self.anchors = anchors
@@ -90,6 +104,7 @@ class Renderer:
             link = self._reference(citation)
             if link is not None:
                 spans.append((citation.start, citation.end, link))
+        spans += self._footnote_calls(text)
         taken = [(s, e) for s, e, _ in spans]
         linked = set()
         for start, end, term in self.terms.find(text):
@@ -109,15 +124,28 @@ class Renderer:
         out.append(escape(text[position:]))
         return Markup("").join(out)
 
+    def _footnote_calls(self, text: str) -> list[tuple[int, int, Markup]]:
+        """Footnote calls ("⁽⁷⁾") as links to the note, printed below the text of the page."""
+        out = []
+        for match in FOOTNOTE_CALL.finditer(text):
+            start = match.start(1) - 1
+            note = self.footnotes.get(footnote_number(match.group(0)))
+            if note is None:
+                continue
+            out.append((start, match.end(), Markup('<a class="fn" href="#{}-note" title="{}">{}</a>').format(
+                note[0], note[1], text[start:match.end()])))
+        return out
+
     def _reference(self, citation) -> Markup | None:
         targets = [t for t in (self.site.resolve(t) for t in citation.targets) if t]
         targets = list(dict.fromkeys(targets))
         if not targets:
             return None
         first = targets[0]
-        if first.startswith("http"):
+        if first.startswith("http"):  # another act: its ELI, titled with its full reference
+            titles = " ; ".join(self.site.other_act(t, self.lang).description for t in targets)
             return Markup('<a class="ref ext" rel="external" href="{}" title="{}">{}</a>').format(
-                first, " ; ".join(targets), citation.text)
+                first, titles, citation.text)
         titles = "; ".join(self.site.label(t, self.lang) for t in targets)
         return Markup('<a class="ref" href="{}" title="{}">{}</a>').format(
             self.site.href(first, self.link_lang, self.page), titles, citation.text)
@@ -193,11 +221,12 @@ class Renderer:
             Markup(element), part.kind.lower(), self._id(part), body, Markup(element))
 
 
-def side_by_side(site: Site, english: Part, french: Part | None, page: str, link_lang: str = "both") -> list[tuple[Markup, Markup]]:
+def side_by_side(site: Site, english: Part, french: Part | None, page: str, link_lang: str = "both",
+                 footnotes: dict[str, tuple[str, str]] | None = None) -> list[tuple[Markup, Markup]]:
     """Rows of (English, French) HTML, one per part of the page's subdivision, so the two
     languages stay aligned paragraph by paragraph. Anchors are on the English side."""
-    en = Renderer(site, "en", page, anchors=True, link_lang=link_lang)
-    fr = Renderer(site, "fr", page, anchors=False, link_lang=link_lang)
+    en = Renderer(site, "en", page, anchors=True, link_lang=link_lang, footnotes=footnotes)
+    fr = Renderer(site, "fr", page, anchors=False, link_lang=link_lang, footnotes=footnotes)
     if french is None:
         return [(en.body(english), Markup(""))]
     rows: list[tuple[Markup, Markup]] = []

@@ -24,6 +24,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from markupsafe import Markup, escape
 
 from .. import linker
+from ..legal_order import sort_key
 from .graph import Site, site
 
 bp = Blueprint("search", __name__)
@@ -74,7 +75,8 @@ class Index:
                 labels[key] = row["label"].value
         self.documents: list[Document] = []
         self.postings: dict[str, dict[int, int]] = defaultdict(dict)
-        for (local_id, lang), parts in sorted(texts.items()):
+        # in the Act's order, so that equal scores rank in legal order
+        for (local_id, lang), parts in sorted(texts.items(), key=lambda item: (sort_key(item[0][0]), item[0][1])):
             text = "\n".join(sorted(parts, key=len))
             counts = Counter(words(text))
             number = len(self.documents)
