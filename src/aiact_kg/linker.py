@@ -61,7 +61,7 @@ from rdflib.term import URIRef
 from . import crossrefs
 from .citations import citation_label
 from .crossrefs import _APOS, _ORDINALS, _WS, ELI_BASE, THIS_ACT, _Grammar, _Memory, _Part, _words
-from .vocab import DEFAULT_BASE, ELI as ELI_NS
+from .vocab import DEFAULT_BASE, ELI
 
 __all__ = [
     "ACT_PATH",
@@ -1081,7 +1081,8 @@ def _enumerated_articles(found: list[Found], text: str, index: ActIndex) -> list
 
 
 class CITO(DefinedNamespace):
-    """The Citation Typing Ontology (http://purl.org/spar/cito/): the term the linker writes."""
+    """The Citation Typing Ontology (http://purl.org/spar/cito/): a commentary ``cito:cites``
+    each provision it cites, as a document citing another."""
 
     _fail = True
     _NS = Namespace("http://purl.org/spar/cito/")
@@ -1203,7 +1204,8 @@ def to_text(doc: LinkedDocument) -> str:
 
 
 def to_graph(doc: LinkedDocument):
-    """The document as RDF: it ``dct:references`` each cited provision; each citation is an
+    """The document as RDF: it ``dct:references``, ``cito:cites`` and ``eli:cites`` each cited
+    provision (so that it can be loaded beside the Act and queried like a citing act); each citation is an
     ``oa:Annotation`` whose body is each provision it cites and whose target selects the citation
     in the document by character offsets and by its exact words."""
     from rdflib import BNode, Graph, Literal, URIRef
@@ -1212,17 +1214,16 @@ def to_graph(doc: LinkedDocument):
     g = Graph()
     g.bind("oa", str(OA))
     g.bind("dct", str(DCTERMS))
+    g.bind("cito", str(CITO))
+    g.bind("eli", str(ELI))
     g.bind("act", f"{doc.index.act}/")
     document = URIRef(doc.iri)
     g.add((document, DCTERMS.language, Literal(doc.lang, datatype=XSD.language)))
     if doc.name:
         g.add((document, DCTERMS.title, Literal(doc.name)))
-    g.bind("cito", str(CITO))
-    g.bind("eli", str(ELI_NS))
-    for p in doc.provisions():  # the document cites each provision (CiTO, and ELI's own property)
-        g.add((document, DCTERMS.references, URIRef(p["iri"])))
-        g.add((document, CITO.cites, URIRef(p["iri"])))
-        g.add((document, ELI_NS.cites, URIRef(p["iri"])))
+    for p in doc.provisions():
+        for predicate in (DCTERMS.references, CITO.cites, ELI.cites):
+            g.add((document, predicate, URIRef(p["iri"])))
     for number, c in enumerate(doc.linked, 1):
         annotation = URIRef(f"{doc.iri}#citation-{number}")
         target, position, quote = BNode(), BNode(), BNode()
