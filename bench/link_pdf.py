@@ -50,6 +50,8 @@ class Tally:
     misses: int = 0
     false: int = 0
     wrong_act: int = 0
+    others: int = 0  # citations of other acts in the gold
+    others_found: int = 0  # ... read as another act's (not linked, not unresolved)
     lines: list = field(default_factory=list)
 
     def add(self, other: "Tally") -> None:
@@ -57,6 +59,8 @@ class Tally:
         self.misses += other.misses
         self.false += other.false
         self.wrong_act += other.wrong_act
+        self.others += other.others
+        self.others_found += other.others_found
 
     @property
     def recall(self) -> float:
@@ -139,6 +143,12 @@ def score(document, extractor: str, index) -> dict[str, Tally]:
             s, e = normalised.source_span(*span)
             if re.sub(r"\s+", " ", raw[s:e]).strip() != g.quote:
                 classes.add("artefact")
+        if not g.targets:
+            recognised = bool(span) and any(c.status == "other" and c.start < span[1] and span[0] < c.end
+                                            for c in doc.citations)
+            for cls in classes | {"all"}:
+                tallies[cls].others += 1
+                tallies[cls].others_found += recognised
         for target in g.targets:
             pair = None
             if span:
@@ -212,15 +222,20 @@ def main(argv: list[str] | None = None) -> int:
                 ok = False
         per_class[extractor] = classes
     names = [c for c in (*commentary.CLASSES, "artefact", "none") if any(c in t for t in per_class.values())]
-    print("\nrecall / precision / wrong-act links per class (both languages):\n")
+    print("\nrecall / precision / wrong-act links (cited provisions) per class, both languages; for the classes of "
+          "other acts' citations, how many were read as another act's:\n")
     print("| class | " + " | ".join(extractors) + " |")
     print("|---|" + "---|" * len(extractors))
     for cls in names:
         cells = []
         for extractor in extractors:
             t = per_class[extractor].get(cls)
-            cells.append("—" if t is None else f"{t.recall:.3f} / {t.precision:.3f} / {t.wrong_act} "
-                                                f"({t.hits + t.misses})")
+            if t is None:
+                cells.append("—")
+            elif t.hits + t.misses:
+                cells.append(f"{t.recall:.3f} / {t.precision:.3f} / {t.wrong_act} ({t.hits + t.misses})")
+            else:  # a class of other acts' citations: how many were read as another act's
+                cells.append(f"other act {t.others_found}/{t.others}, wrong-act links {t.wrong_act}")
         print(f"| {cls} | " + " | ".join(cells) + " |")
     return 0 if ok else 1
 

@@ -79,3 +79,25 @@ def test_offsets_point_into_the_text_as_extracted():
     start = result.text.index("art. 6")
     first, last = result.source_span(start, start + len("art. 6"))
     assert raw[first:last] == "art . 6"
+
+
+def text(*pages):
+    return normalise_pages(list(pages)).text
+
+
+def test_a_kerned_full_stop_at_the_start_of_a_line_joins_its_word():
+    assert "l'art. 25 du" in text("modifier la destination au sens de l'art\n. 25 du règlement.")
+
+
+def test_footnotes_move_to_the_end_and_their_glued_markers_go():
+    pages = ["En-tête\nLe règlement relatif aux dispositifs médicaux1 repose sur ses\n"
+             "1 Règlement (UE) 2017/745, art. 2, pt 1.\n— 1 —",
+             "En-tête\npropres classes de risque.\n— 2 —"]
+    out = text(*pages)
+    assert "médicaux repose sur ses\npropres classes" in out
+    assert out.endswith("Notes\n\n1 Règlement (UE) 2017/745, art. 2, pt 1.")
+
+
+def test_a_marker_glued_to_the_number_the_note_repeats_goes():
+    out = text("au sens du règlement (UE) 2017/7451, la notification\n1 Règlement (UE) 2017/745 relatif aux dispositifs.")
+    assert "2017/745, la notification" in out

@@ -190,6 +190,7 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     statement_kinds = kind_counts([{"kind": row["kind"].value.rsplit("#", 1)[-1]} for row in obligations], shown)
     containers = {c["id"] for c in crumbs}
     applies = dates_applying(s, application_dates(s.run("application-dates", lang=shown)), local_id, containers)
+    commentary = s.run("cited-in-commentary", provision=iri) if article else []
     before, after = _neighbours(s, local_id)
     model = None
     if kind == "Article":
@@ -205,7 +206,7 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
         kind_words=KIND_WORDS[shown], lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
         local_id=local_id, page=page, crumbs=crumbs[:-1], body=body, rows=rows, cited_by=cited_by, cites=cites,
         recitals=recitals, explains=explains, obligations=obligations, applies=applies, footnotes=footnotes,
-        article=article, before=before, after=after, iri=iri.value, site=s,
+        article=article, before=before, after=after, iri=iri.value, site=s, commentary=commentary,
         eur_lex=f"{EUR_LEX}#{page}")
 
 
