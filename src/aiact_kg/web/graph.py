@@ -186,33 +186,57 @@ def _variants(label: str, lang: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+#: Where a defined term may begin: a run of word characters not inside a hyphenated word.
+_WORD_START = re.compile(r"(?<![\w-])\w+")
+_FIRST_WORD = re.compile(r"\w+")
+
+
 class TermMatcher:
     """Finds the defined terms of Article 3 in a line of text: longest first, whole words,
     case-insensitive, singular or plural. Terms the law defines only for one context ("‘subject’,
-    for the purpose of real-world testing") are not linked elsewhere."""
+    for the purpose of real-world testing") are not linked elsewhere.
+
+    Built once per graph and language, it is an index from the first word of each way of
+    writing a term (lower-cased) to those spellings, longest first, each a small anchored
+    pattern. A line is read once, word by word: only where a word starts a term are its
+    spellings tried, so the cost of a line grows with its words, not with the number of terms.
+    """
 
     def __init__(self, terms: list[Term], lang: str):
         self.lang = lang
-        alternatives: list[tuple[str, Term]] = []
+        spellings: list[tuple[str, Term]] = []
         for term in terms:
             label = term.label.get(lang)
             if not label or term.definition.get("en", "").startswith("(for "):
                 continue
             for variant in _variants(label, lang):
-                alternatives.append((variant, term))
-        alternatives.sort(key=lambda pair: -len(pair[0]))
-        self.by_key = {}
-        groups = []
-        for index, (variant, term) in enumerate(alternatives):
-            self.by_key[f"t{index}"] = term
-            groups.append(f"(?P<t{index}>{_pattern(variant)})")
-        body = "|".join(groups) or "(?!)"
-        self.regex = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+                spellings.append((variant, term))
+        spellings.sort(key=lambda pair: -len(pair[0]))  # stable: as long, in the terms' order
+        self.by_word: dict[str, list[tuple[re.Pattern, Term]]] = {}
+        for variant, term in spellings:
+            first = _FIRST_WORD.match(variant)
+            if first is None:
+                continue
+            pattern = re.compile(rf"{_pattern(variant)}(?![\w-])", re.IGNORECASE)
+            self.by_word.setdefault(first.group().lower(), []).append((pattern, term))
 
     def find(self, text: str):
-        """(start, end, term) for every defined term in the text."""
-        for match in self.regex.finditer(text):
-            yield match.start(), match.end(), self.by_key[match.lastgroup]
+        """(start, end, term) for every defined term in the text, left to right, not overlapping."""
+        by_word = self.by_word
+        position = 0
+        for word in _WORD_START.finditer(text):
+            start = word.start()
+            if start < position:
+                continue
+            candidates = by_word.get(word.group().lower())
+            if not candidates:
+                continue
+            for pattern, term in candidates:
+                match = pattern.match(text, start)
+                if match:
+                    position = match.end()
+                    yield start, position, term
+                    break
 
 
 def act_order(local_id: str) -> list:
