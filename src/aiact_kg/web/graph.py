@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from flask import current_app
+from markupsafe import Markup
 from pyoxigraph import NamedNode
 
 from ..citations import citation_label
@@ -142,6 +143,15 @@ class Site:
     @cached_property
     def term_matchers(self) -> dict[str, "TermMatcher"]:
         return {lang: TermMatcher(self.terms, lang) for lang in LANGUAGES}
+
+    @cached_property
+    def term_links(self) -> dict[str, dict[str, Markup]]:
+        """The opening tag of each defined term's link, per language: to its entry in the
+        glossary, titled with the point of Article 3 that defines it (the definition itself is
+        one click away, and shown on hover by the page's script from ``/definitions.json``)."""
+        return {lang: {term.slug: Markup('<a class="term" href="/definitions#{}" title="{}">').format(
+                    term.slug, self.label(term.source, lang)) for term in self.terms}
+                for lang in LANGUAGES}
 
     # -- queries ------------------------------------------------------------------------------
     def run(self, name: str, **bindings) -> list[dict]:

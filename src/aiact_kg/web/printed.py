@@ -19,6 +19,9 @@ from markupsafe import Markup, escape
 from .. import crossrefs
 from .graph import Site
 
+#: The end of a defined term's link (its opening tag is kept per term in ``Site.term_links``).
+_CLOSE = Markup("</a>")
+
 #: Kinds printed with a heading (label, then title) rather than a label run into the text.
 HEADED = frozenset({"Chapter", "Section", "Article", "Annex", "AnnexSection"})
 
@@ -81,11 +84,12 @@ class Renderer:
         self.anchors = anchors
         self.link_lang = link_lang or lang
         self.terms = site.term_matchers[lang]
+        self.term_links = site.term_links[lang]
 
     # -- lines ---------------------------------------------------------------------------------
     def line(self, text: str, context: str) -> Markup:
         """One printed line with its references and defined terms as links."""
-        spans: list[tuple[int, int, Markup]] = []
+        spans: list[tuple[int, int, str]] = []
         for citation in crossrefs.find_citations(text, self.lang, context):
             link = self._reference(citation)
             if link is not None:
@@ -97,9 +101,9 @@ class Renderer:
                 continue
             linked.add(term.slug)  # the first mention in a line is linked, not every one
             taken.append((start, end))
-            definition = term.definition.get(self.lang) or term.definition.get("en", "")
-            spans.append((start, end, Markup('<a class="term" href="/definitions#{}" title="{}">{}</a>').format(
-                term.slug, definition, text[start:end])))
+            spans.append((start, end, self.term_links[term.slug] + escape(text[start:end]) + _CLOSE))
+        if not spans:
+            return escape(text)
         spans.sort(key=lambda s: s[0])
         out, position = [], 0
         for start, end, markup in spans:
@@ -107,7 +111,7 @@ class Renderer:
             out.append(markup)
             position = end
         out.append(escape(text[position:]))
-        return Markup("").join(out)
+        return Markup("".join(out))
 
     def _reference(self, citation) -> Markup | None:
         targets = [t for t in (self.site.resolve(t) for t in citation.targets) if t]
@@ -137,9 +141,12 @@ class Renderer:
     def _lines(self, lines: list[str], context: str, first_prefix: Markup | None = None) -> Markup:
         out = []
         for index, text in enumerate(lines):
-            prefix = first_prefix if index == 0 and first_prefix else Markup("")
-            out.append(Markup("<p>{}{}</p>").format(prefix, self.line(text, context)))
-        return Markup("").join(out)
+            out.append("<p>")
+            if index == 0 and first_prefix:
+                out.append(first_prefix)
+            out.append(self.line(text, context))
+            out.append("</p>")
+        return Markup("".join(out))
 
     def _children(self, part: Part, skip_first: bool = False) -> Markup:
         out: list[Markup] = []
