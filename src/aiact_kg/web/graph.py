@@ -145,6 +145,12 @@ class Site:
         return {lang: TermMatcher(self.terms, lang) for lang in LANGUAGES}
 
     @cached_property
+    def reference_links(self) -> dict:
+        """The printed text's citation links, by (words, cited targets, language, link
+        language, page): filled as pages render; bounded by the citations the Act holds."""
+        return {}
+
+    @cached_property
     def term_links(self) -> dict[str, dict[str, Markup]]:
         """The opening tag of each defined term's link, per language: to its entry in the
         glossary, titled with the point of Article 3 that defines it (the definition itself is

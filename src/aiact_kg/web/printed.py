@@ -114,6 +114,15 @@ class Renderer:
         return Markup("".join(out))
 
     def _reference(self, citation) -> Markup | None:
+        """The link of a citation, kept per site: the same words citing the same provisions
+        from the same page always give the same link."""
+        key = (citation.text, tuple(citation.targets), self.lang, self.link_lang, self.page)
+        links = self.site.reference_links
+        if key not in links:
+            links[key] = self._reference_link(citation)
+        return links[key]
+
+    def _reference_link(self, citation) -> Markup | None:
         targets = [t for t in (self.site.resolve(t) for t in citation.targets) if t]
         targets = list(dict.fromkeys(targets))
         if not targets:
@@ -127,16 +136,16 @@ class Renderer:
             self.site.href(first, self.link_lang, self.page), titles, citation.text)
 
     # -- parts ---------------------------------------------------------------------------------
-    def _id(self, part: Part) -> Markup:
-        return Markup(' id="{}"').format(part.id) if self.anchors else Markup("")
+    def _id(self, part: Part) -> str:
+        return "".join((' id="', escape(part.id), '"')) if self.anchors else ""
 
     def _number(self, part: Part, label: str | None = None) -> Markup:
         label = label if label is not None else part.label
         if not label:
             return Markup("")
         if self.anchors:
-            return Markup('<a class="num" href="#{}">{}</a> ').format(part.id, label)
-        return Markup('<span class="num">{}</span> ').format(label)
+            return Markup("".join(('<a class="num" href="#', escape(part.id), '">', escape(label), "</a> ")))
+        return Markup("".join(('<span class="num">', escape(label), "</span> ")))
 
     def _lines(self, lines: list[str], context: str, first_prefix: Markup | None = None) -> Markup:
         out = []
@@ -149,20 +158,18 @@ class Renderer:
         return Markup("".join(out))
 
     def _children(self, part: Part, skip_first: bool = False) -> Markup:
-        out: list[Markup] = []
-        points: list[Markup] = []
+        out: list[str] = []
+        in_points = False
         children = part.children[1:] if skip_first else part.children
         for child in children:
-            if child.kind == "Point":
-                points.append(self.part(child))
-                continue
-            if points:
-                out.append(Markup('<ol class="points">{}</ol>').format(Markup("").join(points)))
-                points = []
+            is_point = child.kind == "Point"
+            if is_point != in_points:
+                out.append('<ol class="points">' if is_point else "</ol>")
+                in_points = is_point
             out.append(self.part(child))
-        if points:
-            out.append(Markup('<ol class="points">{}</ol>').format(Markup("").join(points)))
-        return Markup("").join(out)
+        if in_points:
+            out.append("</ol>")
+        return Markup("".join(out))
 
     def body(self, part: Part) -> Markup:
         """A page's subdivision without its own heading: its text, parts and closing text."""
@@ -172,10 +179,12 @@ class Renderer:
 
     def part(self, part: Part, label_prefix: Markup | None = None) -> Markup:
         if part.kind in HEADED:
-            heading = Markup('<h2 class="heading">{}{}</h2>').format(
-                self._number(part), Markup('<span class="title">{}</span>').format(part.title) if part.title else "")
-            body = self._lines(part.text, part.id) + self._children(part) + self._lines(part.closing, part.id)
-            return Markup('<section class="{}"{}>{}{}</section>').format(part.kind.lower(), self._id(part), heading, body)
+            title = "".join(('<span class="title">', escape(part.title), "</span>")) if part.title else ""
+            return Markup("".join((
+                '<section class="', escape(part.kind.lower()), '"', self._id(part), ">",
+                '<h2 class="heading">', self._number(part), title, "</h2>",
+                self._lines(part.text, part.id), self._children(part), self._lines(part.closing, part.id),
+                "</section>")))
         return self._runin(part, heading=True, label_prefix=label_prefix)
 
     def _runin(self, part: Part, heading: bool, label_prefix: Markup | None = None) -> Markup:
@@ -184,20 +193,20 @@ class Renderer:
         if part.text:
             lines = self._lines(part.text, part.id, number if number else None)
         elif part.title:  # a headed point of an annex: "3. Quality management system"
-            lines = Markup('<p class="point-title">{}<strong>{}</strong></p>').format(number, part.title)
+            lines = Markup("".join(('<p class="point-title">', number, "<strong>", escape(part.title), "</strong></p>")))
         elif part.children and part.children[0].kind == "Subparagraph" and number:
             lines = self.part(part.children[0], label_prefix=number)
             skip_first = True
         elif number:
-            lines = Markup("<p>{}</p>").format(number)
+            lines = Markup("".join(("<p>", number, "</p>")))
         else:
             lines = Markup("")
-        body = lines + self._children(part, skip_first) + self._lines(part.closing, part.id)
+        body = "".join((lines, self._children(part, skip_first), self._lines(part.closing, part.id)))
         if not heading:
-            return body
+            return Markup(body)
         element = "li" if part.kind == "Point" else "div"
-        return Markup('<{} class="{}"{}>{}</{}>').format(
-            Markup(element), part.kind.lower(), self._id(part), body, Markup(element))
+        return Markup("".join(("<", element, ' class="', escape(part.kind.lower()), '"', self._id(part), ">",
+                               body, "</", element, ">")))
 
 
 def side_by_side(site: Site, english: Part, french: Part | None, page: str, link_lang: str = "both") -> list[tuple[Markup, Markup]]:
