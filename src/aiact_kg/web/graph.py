@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask import current_app
+from markupsafe import Markup
 from pyoxigraph import NamedNode
 
 from ..citations import citation_label
@@ -185,6 +186,21 @@ class Site:
     def other_act(self, eli: str, lang: str = "en") -> "OtherAct":
         return self.other_acts.get(lang, {}).get(eli) or OtherAct(eli, None, None, None)
 
+    @cached_property
+    def reference_links(self) -> dict:
+        """The printed text's citation links, by (words, cited targets, language, link
+        language, page): filled as pages render; bounded by the citations the Act holds."""
+        return {}
+
+    @cached_property
+    def term_links(self) -> dict[str, dict[str, Markup]]:
+        """The opening tag of each defined term's link, per language: to its entry in the
+        glossary, titled with the point of Article 3 that defines it (the definition itself is
+        one click away, and shown on hover by the page's script from ``/definitions.json``)."""
+        return {lang: {term.slug: Markup('<a class="term" href="/definitions#{}" title="{}">').format(
+                    term.slug, self.label(term.source, lang)) for term in self.terms}
+                for lang in LANGUAGES}
+
     # -- queries ------------------------------------------------------------------------------
     def run(self, name: str, **bindings) -> list[dict]:
         """Rows of a named query with bindings (a str binding is a plain literal)."""
@@ -228,33 +244,57 @@ def _variants(label: str, lang: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+#: Where a defined term may begin: a run of word characters not inside a hyphenated word.
+_WORD_START = re.compile(r"(?<![\w-])\w+")
+_FIRST_WORD = re.compile(r"\w+")
+
+
 class TermMatcher:
     """Finds the defined terms of Article 3 in a line of text: longest first, whole words,
     case-insensitive, singular or plural. Terms the law defines only for one context ("‘subject’,
-    for the purpose of real-world testing") are not linked elsewhere."""
+    for the purpose of real-world testing") are not linked elsewhere.
+
+    Built once per graph and language, it is an index from the first word of each way of
+    writing a term (lower-cased) to those spellings, longest first, each a small anchored
+    pattern. A line is read once, word by word: only where a word starts a term are its
+    spellings tried, so the cost of a line grows with its words, not with the number of terms.
+    """
 
     def __init__(self, terms: list[Term], lang: str):
         self.lang = lang
-        alternatives: list[tuple[str, Term]] = []
+        spellings: list[tuple[str, Term]] = []
         for term in terms:
             label = term.label.get(lang)
             if not label or term.scope:
                 continue
             for variant in _variants(label, lang):
-                alternatives.append((variant, term))
-        alternatives.sort(key=lambda pair: -len(pair[0]))
-        self.by_key = {}
-        groups = []
-        for index, (variant, term) in enumerate(alternatives):
-            self.by_key[f"t{index}"] = term
-            groups.append(f"(?P<t{index}>{_pattern(variant)})")
-        body = "|".join(groups) or "(?!)"
-        self.regex = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+                spellings.append((variant, term))
+        spellings.sort(key=lambda pair: -len(pair[0]))  # stable: as long, in the terms' order
+        self.by_word: dict[str, list[tuple[re.Pattern, Term]]] = {}
+        for variant, term in spellings:
+            first = _FIRST_WORD.match(variant)
+            if first is None:
+                continue
+            pattern = re.compile(rf"{_pattern(variant)}(?![\w-])", re.IGNORECASE)
+            self.by_word.setdefault(first.group().lower(), []).append((pattern, term))
 
     def find(self, text: str):
-        """(start, end, term) for every defined term in the text."""
-        for match in self.regex.finditer(text):
-            yield match.start(), match.end(), self.by_key[match.lastgroup]
+        """(start, end, term) for every defined term in the text, left to right, not overlapping."""
+        by_word = self.by_word
+        position = 0
+        for word in _WORD_START.finditer(text):
+            start = word.start()
+            if start < position:
+                continue
+            candidates = by_word.get(word.group().lower())
+            if not candidates:
+                continue
+            for pattern, term in candidates:
+                match = pattern.match(text, start)
+                if match:
+                    position = match.end()
+                    yield start, position, term
+                    break
 
 
 #: The Act's printed order of local ids (see :mod:`aiact_kg.legal_order`), under its older name.
