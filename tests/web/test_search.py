@@ -49,6 +49,7 @@ def test_the_language_filter_keeps_one_language(client):
     ("cons. 53", "/reg/2024/1689/rct_53"),
     ("art. 6, §2", "/reg/2024/1689/art_6#art_6.par_2"),
     ("Article 3(4)", "/reg/2024/1689/art_3#art_3.pnt_4"),
+    ("annexe III, pt 4, a)", "/reg/2024/1689/anx_III#anx_III.pnt_4.pnt_a"),
 ])
 def test_a_reference_jumps_to_the_provision(client, query, target):
     response = client.get("/search", query_string={"q": query})
