@@ -27,7 +27,7 @@ def reference_finder(terms, lang):
     spellings = []
     for term in terms:
         label = term.label.get(lang)
-        if label and not term.definition.get("en", "").startswith("(for "):
+        if label and not term.scope:
             spellings.extend((variant, term) for variant in _variants(label, lang))
     spellings.sort(key=lambda pair: -len(pair[0]))
     groups = "|".join(f"(?P<t{i}>{_pattern(v)})" for i, (v, _) in enumerate(spellings))
