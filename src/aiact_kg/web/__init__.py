@@ -81,8 +81,12 @@ def create_app(config: dict | None = None) -> Flask:
         module = importlib.import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)
 
+    from . import i18n
+
+    app.wsgi_app = i18n.LanguagePrefix(app.wsgi_app)
     app.jinja_env.globals.update(nav_items=_nav_items, lang_url=_lang_url, href=_href, label_of=_label_of,
-                                 link=_link)
+                                 link=_link, _=i18n.gettext, ui_lang=i18n.interface_lang, ui_path=i18n.ui_path,
+                                 switch_url=i18n.switch_url)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.after_request(_security_headers)
@@ -93,7 +97,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _nav_items() -> list[tuple[str, str]]:
-    return [("/", "Home"), ("/definitions", "Definitions"), ("/obligations", "Obligations"),
+    """The main menu: each page's path in the reader's interface and its name (in English,
+    translated by the template)."""
+    from .i18n import ui_path
+
+    return [(ui_path(path), name) for path, name in _NAV]
+
+
+_NAV = [("/", "Home"), ("/definitions", "Definitions"), ("/obligations", "Obligations"),
             ("/timeline", "Timeline"), ("/search", "Search"), ("/sparql", "SPARQL"), ("/validate", "Validate"),
             ("/link", "Link a text"), ("/ontology", "Ontology")]
 
@@ -126,7 +137,9 @@ def _lang_url(lang: str) -> str:
     from urllib.parse import urlencode
 
     query = urlencode(args)
-    return request.path + (f"?{query}" if query else "")
+    from .i18n import ui_path
+
+    return ui_path(request.path) + (f"?{query}" if query else "")
 
 
 def _security_headers(response: Response) -> Response:

@@ -29,8 +29,11 @@ KIND_NAMES = {
 
 
 def page_lang() -> str:
-    """The language asked for (``?lang=en|fr|both``, English by default); 400 otherwise."""
-    lang = request.args.get("lang", "en")
+    """The language asked for (``?lang=en|fr|both``; by default the interface's under ``/en``
+    or ``/fr``, else English); 400 otherwise."""
+    from .i18n import prefixed
+
+    lang = request.args.get("lang", prefixed() or "en")
     if lang not in LANG_CHOICES:
         abort(400, description=f"Unknown language {lang!r}: choose en, fr or both.")
     return lang
