@@ -70,3 +70,21 @@ def test_french_error_page(client):
 def test_french_home_page(client):
     page = client.get("/fr/").get_data(as_text=True)
     assert "Dates clés" in page and "Entrée en vigueur" in page and "Considérants" in page
+
+
+def test_citations_of_a_point_and_a_recital():
+    from aiact_kg.web.citations import cite, pinpoint
+
+    act = {"title": "Regulation (EU) 2024/1689 of the European Parliament and of the Council of 13\xa0June 2024 laying"
+                    " down harmonised rules on artificial intelligence (Artificial Intelligence Act) (Text with EEA"
+                    " relevance)", "publication": "2024-07-12", "eli": "http://data.europa.eu/eli/reg/2024/1689/oj"}
+    assert pinpoint("art_5.par_1.pnt_c.pnt_ii", "en") == "art 5(1)(c)(ii)"
+    assert pinpoint("anx_III.pnt_1.pnt_a", "fr") == "annexe III, point 1(a)"
+    assert pinpoint("rct_53", "fr") == "considérant 53"
+    point = cite("art_5.par_1.pnt_a", "Article 5(1), point (a)", act, "en")
+    assert point["oscola"].endswith("(Artificial Intelligence Act) [2024] OJ L2024/1689, art 5(1)(a)")
+    assert point["oj"].startswith("Article 5(1), point (a), of Regulation (EU) 2024/1689 of the European")
+    assert point["oj"].endswith("(OJ L, 2024/1689, 12.7.2024, ELI: http://data.europa.eu/eli/reg/2024/1689/oj)")
+    assert "EEA" not in point["oj"]
+    annex = cite("anx_III", "Annex III", act, "en")
+    assert annex["oj"].startswith("Annex III to Regulation (EU) 2024/1689")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from ..crossrefs import roman_to_int
-from . import printed
+from . import citations, printed
 from .graph import EUR_LEX, Site, act_order, site
 
 bp = Blueprint("browse", __name__)
@@ -194,8 +194,10 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     applies = dates_applying(s, application_dates(s.run("application-dates", lang=shown)), local_id, containers)
     footnotes = s.run("footnotes", provision=iri, lang=shown) if kind != "Footnote" else []
     before, after = _neighbours(s, local_id)
+    act = {k: v.value for k, v in (s.run("act", lang=shown) or [{}])[0].items()}
+    cite = citations.cite(local_id, me["label"], act, shown) if act.get("title") and act.get("publication") else None
     return render_template(
-        "browse/provision.html", lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
+        "browse/provision.html", cite=cite, lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
         local_id=local_id, page=page, crumbs=crumbs[:-1], body=body, rows=rows, cited_by=cited_by, cites=cites,
         recitals=recitals, explains=explains, obligations=obligations, applies=applies, footnotes=footnotes,
         article=article, before=before, after=after, iri=iri.value, site=s,
