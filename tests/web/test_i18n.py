@@ -88,3 +88,12 @@ def test_citations_of_a_point_and_a_recital():
     assert "EEA" not in point["oj"]
     annex = cite("anx_III", "Annex III", act, "en")
     assert annex["oj"].startswith("Annex III to Regulation (EU) 2024/1689")
+
+
+def test_french_error_page_explains_the_error_in_french(client):
+    import html
+
+    page = html.unescape(client.get("/fr/reg/2024/1689/art_5?lang=de").get_data(as_text=True))
+    assert "Langue inconnue 'de' : choisissez en, fr ou both." in page
+    english = html.unescape(client.get("/reg/2024/1689/art_5?lang=de").get_data(as_text=True))
+    assert "Unknown language 'de': choose en, fr or both." in english

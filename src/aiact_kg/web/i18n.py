@@ -12,6 +12,7 @@ blueprint serves both languages without knowing of them.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -65,6 +66,40 @@ def gettext(message: str, **values) -> str:
     lang = interface_lang()
     text = catalogue().get(lang, {}).get(message, message) if lang != "en" else message
     return text.format(**values) if values else text
+
+
+def translate(text: str) -> str:
+    """A message made in English with its values already in it (an error's description, such
+    as "Unknown language 'de': choose en, fr or both.") in the interface's language: the
+    catalogue's message with ``{name}`` fields that matches it whole, its values carried over;
+    the text itself when none matches."""
+    lang = interface_lang()
+    if lang == "en" or not text:
+        return text
+    messages = catalogue().get(lang, {})
+    if text in messages:
+        return messages[text]
+    for pattern, translation in _patterns(lang):
+        found = pattern.fullmatch(text)
+        if found:
+            return translation.format(**found.groupdict())
+    return text
+
+
+@lru_cache(maxsize=4)
+def _patterns(lang: str) -> list[tuple[re.Pattern, str]]:
+    """The catalogue's messages with fields, as patterns whose groups are the fields."""
+    out = []
+    for message, translation in catalogue().get(lang, {}).items():
+        if "{" not in message:
+            continue
+        parts = re.split(r"\{(\w+)\}", message)
+        regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+        try:
+            out.append((re.compile(regex, re.DOTALL), translation))
+        except re.error:  # a field named twice: such a message is only filled, never matched
+            continue
+    return out
 
 
 def ui_path(path: str) -> str:
