@@ -55,7 +55,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 BLUEPRINTS = ("browse", "search", "sparql", "definitions", "obligations", "timeline",
-              "ontology_docs", "validate", "link", "resources")
+              "ontology_docs", "validate", "link", "download", "resources")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -106,7 +106,7 @@ def _nav_items() -> list[tuple[str, str]]:
 
 _NAV = [("/", "Home"), ("/definitions", "Definitions"), ("/obligations", "Obligations"),
             ("/timeline", "Timeline"), ("/search", "Search"), ("/sparql", "SPARQL"), ("/validate", "Validate"),
-            ("/link", "Link a text"), ("/ontology", "Ontology")]
+            ("/link", "Link a text"), ("/ontology", "Ontology"), ("/download", "Download")]
 
 
 def _href(local_id: str, lang: str = "en", page: str | None = None) -> str:
