@@ -25,7 +25,8 @@ def engine(store) -> validation.Engine:
 
 def verdict(engine, name: str):
     path = AIRO_EXAMPLES / f"{name}.ttl"
-    report = engine.validate(path.read_bytes(), path.name, on=ON)
+    # the published use cases use a few terms their vocabularies do not define (below)
+    report = engine.validate(path.read_bytes(), path.name, on=ON, allow_unknown_terms=True)
     assert len(report.classification) == 1, [c.node for c in report.classification]
     entry = report.classification[0]
     classes = {t.iri.removeprefix(ONTOLOGY) for t in entry.tiers + entry.classes}
@@ -72,6 +73,21 @@ def test_chatbot_meets_article_50_1_and_is_not_prohibited_on_its_description(eng
     assert OBL + "art_50.par_1" in {f.obligation for f in report.results}
     warnings = [f for f in report.results if f.severity == validation.WARNING]
     assert len(warnings) == 1 and ACT + "art_5.par_1.pnt_a" in warnings[0].provisions
+
+
+def test_the_published_use_cases_are_refused_for_the_terms_their_vocabularies_do_not_define(engine):
+    refused = {}
+    for path in sorted(AIRO_EXAMPLES.glob("*.ttl")):
+        with pytest.raises(validation.UnknownTermsError) as caught:
+            engine.validate(path.read_bytes(), path.name, on=ON)
+        refused[path.stem] = {t.iri.rsplit("#", 1)[-1]: (t.line, t.suggestion) for t in caught.value.terms}
+    # VAIR spells the standard ISOIEC42001_2023; AIRO's class is airo:AICapability
+    assert refused["proctify"]["ISOIEC42001-2023"][1] == "https://w3id.org/vair#ISOIEC42001_2023"
+    assert refused["chatbot"]["Capability"][1] == "https://w3id.org/airo#AICapability"
+    assert set(refused["uber"]) == {"API"} and set(refused["viogen"]) == {"OrganisationalControl"}
+    text = (AIRO_EXAMPLES / "uber.ttl").read_text(encoding="utf-8").splitlines()
+    line = refused["uber"]["API"][0]
+    assert "API" in text[line - 1]
 
 
 def test_a_vair_term_can_be_the_value_or_the_type_of_the_value(engine):
@@ -127,3 +143,57 @@ def test_a_description_in_dpv_terms_is_read_in_ours(engine):
     assert OBL + "art_13.par_2" not in unmet
     # ... and what it does not show is still found
     assert OBL + "art_9.par_1" in unmet
+
+
+def test_every_annex_iii_area_is_reached_by_a_mapping_of_another_vocabulary(store):
+    rows = store.select("""
+        PREFIX aiact: <https://w3id.org/aiact-kg/ontology#>
+        SELECT DISTINCT ?area WHERE {
+          { ?mapping aiact:mapsToUseCase/aiact:inArea ?area } UNION { ?mapping aiact:impliesArea ?area }
+        }""")
+    assert {row["area"].value.rsplit("#", 1)[-1] for row in rows} == {f"AnnexIIIArea{n}" for n in range(1, 9)}
+
+
+DPV_EMPLOYEES = """@prefix dpv: <https://w3id.org/dpv#> .
+@prefix eu-aiact: <https://w3id.org/dpv/legal/eu/aiact#> .
+<https://example.org/s> a eu-aiact:EmotionRecognitionSystem ; dpv:hasDataSubject dpv:Employee .
+"""
+
+
+def test_dpv_emotion_recognition_on_employees_is_prohibited_and_not_minimal_risk(engine):
+    report = engine.validate(DPV_EMPLOYEES.encode(), "dpv.ttl", on=ON)
+    entry = report.classification[0]
+    assert ACT + "art_5.par_1.pnt_f" in entry.provisions and not entry.minimal
+    prohibition = next(e for e in entry.evidence if e.provision == ACT + "art_5.par_1.pnt_f")
+    # the facts are the user's own DPV triples, by line, not the terms they were mapped to
+    assert {(f.line, f.predicate, f.object) for f in prohibition.facts} == {
+        (3, "a", "eu-aiact:EmotionRecognitionSystem"), (3, "dpv:hasDataSubject", "dpv:Employee")}
+    safety = DPV_EMPLOYEES.replace("dpv:Employee .", "dpv:Employee ;\n    <https://w3id.org/aiact-kg/ontology#forMedicalOrSafetyReasons> true .")
+    entry = engine.validate(safety.encode(), "dpv.ttl", on=ON).classification[0]
+    assert ACT + "art_5.par_1.pnt_f" not in entry.provisions and ACT + "anx_III.pnt_1.pnt_c" in entry.points
+
+
+DPV_PROFILING = """@prefix dpv: <https://w3id.org/dpv#> .
+@prefix aiact: <https://w3id.org/aiact-kg/ontology#> .
+<https://example.org/s> a aiact:AISystem ; aiact:usedFor aiact:AnnexIIIUseCase4a ;
+    aiact:claimsDerogation aiact:PreparatoryTask ; dpv:hasProcessing dpv:Profiling .
+"""
+
+
+def test_profiling_stated_in_dpv_defeats_the_article_6_3_derogation(engine):
+    entry = engine.validate(DPV_PROFILING.encode(), "dpv.ttl", on=ON).classification[0]
+    assert "AnnexIIIHighRiskAISystem" in {t.iri.removeprefix(ONTOLOGY) for t in entry.classes}
+    assert ACT + "art_6.par_3.sbp_3" in entry.provisions
+    without = engine.validate(DPV_PROFILING.replace(" ; dpv:hasProcessing dpv:Profiling", "").encode(), "dpv.ttl", on=ON)
+    assert "DerogatedAnnexIIISystem" in {t.iri.removeprefix(ONTOLOGY) for t in without.classification[0].classes}
+
+
+def test_a_misspelt_dpv_term_is_refused_and_an_unlisted_one_only_reported(engine):
+    misspelt = DPV_PROFILING.replace("dpv:hasProcessing", "dpv:hasProcesing")
+    with pytest.raises(validation.UnknownTermsError) as caught:
+        engine.validate(misspelt.encode(), "dpv.ttl", on=ON)
+    assert caught.value.terms[0].suggestion == "https://w3id.org/dpv#hasProcessing"
+    unlisted = DPV_PROFILING.replace("dpv:hasProcessing dpv:Profiling", "dpv:hasProcessing dpv:Profiling , dpv:Pseudonymise")
+    report = engine.validate(unlisted.encode(), "dpv.ttl", on=ON)
+    assert [t.iri for t in report.unknown_terms] == ["https://w3id.org/dpv#Pseudonymise"]
+    assert not report.unknown_terms[0].refused

@@ -304,7 +304,7 @@ def docx(*paragraphs: str) -> bytes:
 
 
 def test_docx_is_read_paragraph_by_paragraph():
-    assert read_document(docx("Note", "See Article 26(5)."), "note.docx") == "Note\nSee Article 26(5)."
+    assert read_document(docx("Note", "See Article 26(5)."), "note.docx") == "Note\n\nSee Article 26(5)."
 
 
 def test_zip_that_is_not_word_is_refused():
@@ -383,12 +383,16 @@ def test_turtle_has_one_web_annotation_per_citation_with_offsets_and_quote(index
     from rdflib import Graph, URIRef
     from rdflib.namespace import DCTERMS, RDF
 
+    from aiact_kg.vocab import ELI
+
     text = "See Article 26(5) and recital 97."
     doc = link_text(text, index, "en", iri="https://example.org/note")
     graph = Graph().parse(data=linker.render(doc, "ttl"), format="turtle")
     OA = linker.OA
-    assert set(graph.objects(URIRef("https://example.org/note"), DCTERMS.references)) == {
-        URIRef(index.iri("art_26.par_5")), URIRef(index.iri("rct_97"))}
+    cited = {URIRef(index.iri("art_26.par_5")), URIRef(index.iri("rct_97"))}
+    assert set(graph.objects(URIRef("https://example.org/note"), DCTERMS.references)) == cited
+    assert set(graph.objects(URIRef("https://example.org/note"), linker.CITO.cites)) == cited
+    assert set(graph.objects(URIRef("https://example.org/note"), ELI.cites)) == cited
     annotations = list(graph.subjects(RDF.type, OA.Annotation))
     assert len(annotations) == 2
     for annotation in annotations:

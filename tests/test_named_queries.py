@@ -34,6 +34,10 @@ SAMPLES = {
     "recital": [provision("rct_12"), provision("rct_47")],
     "resource": [provision("art_16"), NamedNode("https://w3id.org/aiact-kg/ontology#Article")],
     "namespace": ["https://w3id.org/aiact-kg/ontology#"],
+    "role": [NamedNode("https://w3id.org/aiact-kg/ontology#GPAIModelProvider"),
+             NamedNode("https://w3id.org/aiact-kg/ontology#Deployer")],
+    "statement": [NamedNode("https://w3id.org/aiact-kg/reg/2024/1689/obligation/art_9.par_1"),
+                  NamedNode("https://w3id.org/aiact-kg/reg/2024/1689/obligation/art_5.par_1.pnt_a")],
 }
 
 

@@ -159,7 +159,7 @@ def test_every_compliance_measure_cites_its_article(store):
     found = rows(store, """SELECT ?measure (COUNT(?source) AS ?n) WHERE {
         ?measure rdfs:subClassOf aiact:ComplianceMeasure . OPTIONAL { ?measure dct:source ?source } }
         GROUP BY ?measure""")
-    assert len(found) == 29
+    assert len(found) == 32  # Article 6(4) documentation, Article 5(3) authorisation and Article 5(4) notification included
     assert all(int(r["n"].value) >= 1 for r in found)
 
 

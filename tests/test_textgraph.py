@@ -168,7 +168,7 @@ def test_related_recitals_find_the_hand_checked_sample(store):
 def test_every_related_recital_link_says_how_it_was_found(store):
     rows = store.select("""PREFIX aiact: <https://w3id.org/aiact-kg/ontology#>
         SELECT DISTINCT ?method WHERE { ?l a aiact:RecitalLink ; aiact:linkMethod ?method }""")
-    assert {r["method"].value for r in rows} <= {"cited", "computed", "curated"}
+    assert {r["method"].value for r in rows} <= {"cited", "term", "computed", "curated"}
 
 
 def test_annex_points_cited_without_their_section_resolve_to_the_one_section_that_has_them(store):

@@ -101,10 +101,34 @@ def test_social_scoring_is_classified_under_article_5_1_c(engine):
     assert system.points == system.provisions == [ACT + "art_5.par_1.pnt_c"]
 
 
+SPAM_FILTER = PREFIXES + """:filter a aiact:AISystem ; rdfs:label "Spam filter" ;
+    aiact:intendedPurpose "Move unsolicited bulk e-mail to the spam folder" ; aiact:affectedPersons :mailbox-holders .
+"""
+
+
 def test_a_system_with_no_regime_is_minimal_risk(engine):
-    report = check(engine, PREFIXES + ":filter a aiact:AISystem ; rdfs:label \"Spam filter\" .", HIGH_RISK_DAY)
+    report = check(engine, SPAM_FILTER, HIGH_RISK_DAY)
     assert report.conforms and report.classification[0].minimal
     assert "minimal risk" in report.text
+
+
+def test_a_system_named_with_its_version_and_provider_only_is_not_minimal_risk(engine):
+    text = PREFIXES + """:tool a aiact:AISystem ; rdfs:label "Assistant 2.1" ; aiact:hasProvider :acme .
+:acme a aiact:Organisation ; rdfs:label "Acme" ."""
+    report = check(engine, text, HIGH_RISK_DAY)
+    entry = report.classification[0]
+    assert not entry.minimal and entry.insufficient
+    assert [t.iri for t in entry.tiers] == [AIACT + "InsufficientInformation"]
+    assert entry.missing == ["intended purpose (Article 3(12))", "context of use", "persons affected", "sector"]
+    assert "insufficient information to classify" in report.text and "minimal risk" not in report.text
+    # only the duties of every AI system are checked: AI literacy (Article 4)
+    assert set(obligations(report)) == {"art_4"}
+
+
+def test_a_purpose_without_any_context_persons_or_sector_is_insufficient(engine):
+    text = PREFIXES + ':tool a aiact:AISystem ; aiact:intendedPurpose "Summarise documents" .'
+    entry = check(engine, text, HIGH_RISK_DAY).classification[0]
+    assert entry.missing == ["context of use", "persons affected", "sector"]
 
 
 def test_a_deployer_who_substantially_modifies_a_system_becomes_its_provider(engine):
@@ -223,16 +247,41 @@ def test_a_syntax_error_names_the_file_line_and_column(engine):
     assert str(caught.value).startswith("bad.ttl:5:")
 
 
-def test_unknown_terms_of_our_namespace_are_listed_in_a_warning(engine):
-    report = check(engine, RECRUITMENT + ":cv-screening aiact:usedFr aiact:AnnexIIIUseCase9z .", HIGH_RISK_DAY)
-    assert report.unknown_terms == [AIACT + "AnnexIIIUseCase9z", AIACT + "usedFr"]
-    assert any("usedFr" in w for w in report.warnings)
+MISSPELT = RECRUITMENT + ":cv-screening aiact:usedFr aiact:AnnexIIIUseCase9z ; aiact:hasMeasure [ a aiact:RiskManagmentSystem ] ."
+
+
+def test_unknown_terms_of_a_known_vocabulary_are_refused_with_their_line_and_the_term_meant(engine):
+    with pytest.raises(validation.UnknownTermsError) as caught:
+        check(engine, MISSPELT, HIGH_RISK_DAY)
+    terms = {t.iri.removeprefix(AIACT): t for t in caught.value.terms}
+    assert set(terms) == {"AnnexIIIUseCase9z", "usedFr", "RiskManagmentSystem"}
+    assert terms["usedFr"].suggestion == AIACT + "usedFor" and terms["usedFr"].line == 11
+    assert terms["RiskManagmentSystem"].suggestion == AIACT + "RiskManagementSystem"
+    assert all(line.startswith("description.ttl:11: unknown term: ") for line in caught.value.lines())
+
+
+def test_a_misspelt_vair_purpose_is_refused(engine):
+    text = """@prefix airo: <https://w3id.org/airo#> .
+@prefix vair: <https://w3id.org/vair#> .
+<http://example.org/s> a airo:AISystem ;
+    airo:hasPurpose vair:Recruitng ."""
+    with pytest.raises(validation.UnknownTermsError) as caught:
+        check(engine, text, HIGH_RISK_DAY)
+    (term,) = caught.value.terms
+    assert term.iri == "https://w3id.org/vair#Recruitng" and term.line == 4
+    assert term.suggestion == "https://w3id.org/vair#Recruiting"
+
+
+def test_unknown_terms_can_be_allowed_as_warnings(engine):
+    report = engine.validate(MISSPELT.encode(), "description.ttl", HIGH_RISK_DAY, allow_unknown_terms=True)
+    assert [t.iri.removeprefix(AIACT) for t in report.unknown_terms] == ["AnnexIIIUseCase9z", "RiskManagmentSystem", "usedFr"]
+    assert any("line 11: unknown term" in w and "did you mean" in w and "usedFor" in w for w in report.warnings)
 
 
 def test_a_value_that_is_not_of_its_datatype_is_named_in_a_warning(engine, capsys):
-    text = RECRUITMENT + ':cv-screening aiact:placedOnMarket "2026-13-45"^^<http://www.w3.org/2001/XMLSchema#date> .'
+    text = RECRUITMENT + ':cv-screening aiact:trainingCompute "many"^^<http://www.w3.org/2001/XMLSchema#double> .'
     report = check(engine, text, HIGH_RISK_DAY)
-    assert any('"2026-13-45"' in w for w in report.warnings)
+    assert any('"many"' in w for w in report.warnings)
     assert "Traceback" not in capsys.readouterr().err
 
 
@@ -362,6 +411,25 @@ def test_the_command_reports_an_unexpected_failure_in_one_line(process_engine, f
     assert "complete.ttl: could not be validated (RuntimeError: disk on fire)" in err and "Traceback" not in err
 
 
+def test_the_command_exits_2_on_unknown_terms_naming_each_with_its_line(process_engine, tmp_path, capsys):
+    path = tmp_path / "misspelt.ttl"
+    path.write_text(MISSPELT, encoding="utf-8")
+    assert cli.main(["validate", str(path), "--on", "2026-08-02"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:11: unknown term: {AIACT}usedFr is not a term of" in err and f"did you mean {AIACT}usedFor?" in err
+    assert "Traceback" not in err
+    assert cli.main(["validate", str(path), "--on", "2026-08-02", "--allow-unknown-terms"]) == 1
+    assert "unknown term" in capsys.readouterr().out
+
+
+def test_the_command_explains_the_chain_from_facts_to_dates(process_engine, files, capsys):
+    assert cli.main(["validate", files["incomplete.ttl"], "--on", "2026-09-01", "--explain"]) == 1
+    out = capsys.readouterr().out
+    assert "explanation:" in out and "because the description says:" in out
+    assert "line 7: :cv-screening aiact:usedFor aiact:AnnexIIIUseCase4a" in out
+    assert "classification:" in out and "obligations:" in out and "applicable from 2026-08-02" in out
+
+
 def test_the_command_writes_a_turtle_report(process_engine, files, capsys):
     assert cli.main(["validate", files["incomplete.ttl"], "--on", "2026-09-01", "--format", "ttl"]) == 1
     graph = rdflib.Graph().parse(data=capsys.readouterr().out, format="turtle")
@@ -381,6 +449,7 @@ def test_the_validate_page_shows_the_classification_and_dated_findings(process_e
     assert 'The description conforms to the Act as it applies on <time datetime="2026-08-01">' in html
     assert "high risk" in html and "Annex III, point 4(a)" in html
     assert 'applies from <time datetime="2026-08-02">2026-08-02</time>' in html
+    assert "because the description says:" in html and "(line 7)" in html
 
 
 def test_the_validate_page_reports_a_syntax_error_as_a_bad_request(process_engine):
@@ -389,6 +458,17 @@ def test_the_validate_page_reports_a_syntax_error_as_a_bad_request(process_engin
     app = create_app({"STORE": process_engine.store, "TESTING": True, "SPARQL_WORKERS": 1})
     page = app.test_client().post("/validate", data={"description": PREFIXES + ":x a ;", "on": "2026-08-01"})
     assert page.status_code == 400 and "description.ttl:" in page.get_data(as_text=True)
+
+
+def test_the_validate_page_refuses_unknown_terms_with_a_bad_request(process_engine):
+    from aiact_kg.web import create_app
+
+    app = create_app({"STORE": process_engine.store, "TESTING": True, "SPARQL_WORKERS": 1})
+    page = app.test_client().post("/validate", data={"description": MISSPELT, "on": "2026-08-01"})
+    assert page.status_code == 400 and "usedFr" in page.get_data(as_text=True)
+    allowed = app.test_client().post("/validate", data={"description": MISSPELT, "on": "2026-08-01",
+                                                         "allow_unknown_terms": "on"})
+    assert allowed.status_code == 200
 
 
 def test_queries_parsed_in_many_threads_at_once_all_answer():

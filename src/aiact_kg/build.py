@@ -118,11 +118,12 @@ def _as_stored(triples: list[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
 
 def text_lines(base: str) -> list[str]:
     from .recitals import related_recitals
-    from .textgraph import TextGraph
+    from .textgraph import TextGraph, definitions
 
     english, french, meta = corpus.load()
     graph = TextGraph(base, english, french, meta)
-    data = pyoxigraph.serialize(graph.triples(related_recitals(english)), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    links = related_recitals(english, definitions(english, french))
+    data = pyoxigraph.serialize(graph.triples(links), format=pyoxigraph.RdfFormat.N_TRIPLES)
     return data.decode("utf-8").splitlines()
 
 

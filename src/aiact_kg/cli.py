@@ -113,6 +113,8 @@ def cmd_query(args: argparse.Namespace) -> int:
             text = Path(args.file).read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"{args.file}: cannot be read ({exc.strerror})") from None
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{args.file}: not a SPARQL query in UTF-8 (byte {exc.start} cannot be read)") from None
     else:
         raise UsageError("give a query: FILE.rq, --name NAME or -e TEXT")
     bindings = dict(_parse_binding(b) for b in args.bind)

@@ -1,16 +1,25 @@
-"""The coverage table of the normative statements: which obligations, prohibitions, permissions
-and exemptions the graph draws from each article, paragraph and point of the coverage list,
-so that a provision nothing is drawn from shows as a gap.
+"""The coverage of the model of the law: what the graph draws from each provision, and the gaps.
 
-The list of provisions and the statements drawn from them come from the named query
-``queries/obligation-coverage.rq``; this module groups its rows and prints them
-(``aiact-kg coverage --format md|csv``).
+Two views:
+
+- the coverage table of the normative statements (:func:`table`): which obligations,
+  prohibitions, permissions and exemptions the graph draws from each article, paragraph and
+  point of the coverage list, so that a provision nothing is drawn from shows as a gap
+  (named query ``queries/obligation-coverage.rq``; ``aiact-kg coverage --format md|csv``);
+- the coverage of the whole Act (:func:`act_coverage`), for the coverage page and each
+  article's page: for every article, what is drawn from it (statements by kind,
+  definitions, fine ceilings, application dates) and its parts whose words impose or allow
+  something ("shall", "may", "prohibited") from which nothing is drawn (named query
+  ``queries/provision-statements.rq``). Wording is a sign, not a reading of the law: a
+  "may" can describe rather than permit, so a gap is a provision to read, not a proof of
+  an omission.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from .citations import citation_label
@@ -114,6 +123,94 @@ def _escape(text: str) -> str:
 
 
 RENDERERS = {"md": render_markdown, "csv": render_csv}
+
+#: Words by which a provision imposes, allows or forbids something.
+NORMATIVE_WORDING = re.compile(r"\b(?:shall|may|must|(?:is|are) prohibited)\b")
+#: What the model draws from a provision, by the class's local name, in the order shown.
+DRAWN_KINDS = ("Obligation", "Prohibition", "Permission", "Exemption", "Class", "Concept", "FineCeiling",
+               "ApplicationDate")
+
+
+@dataclass
+class Part:
+    """A part of an article (paragraph, subparagraph, point) or the article itself."""
+
+    id: str
+    parent: str
+    text: str = ""
+    drawn: dict[str, set] = field(default_factory=dict)  # kind -> IRIs drawn from it
+
+
+@dataclass
+class ArticleCoverage:
+    """What the graph draws from one article and the parts of it nothing is drawn from."""
+
+    id: str
+    drawn: dict[str, int]  # kind -> how many, the article and its parts together
+    normative: list[str]  # its parts with normative wording, in the Act's order
+    gaps: list[str]  # those of them nothing is drawn from (nor from their parts)
+
+    @property
+    def modelled(self) -> int:
+        return len(self.normative) - len(self.gaps)
+
+    @property
+    def statements(self) -> int:
+        return sum(self.drawn.get(kind, 0) for kind in DRAWN_KINDS[:4])
+
+
+def act_coverage(store) -> list[ArticleCoverage]:
+    """Every article of the Act, in order, with what is drawn from it and its gaps. The units
+    are an article's paragraphs (its points where it has no paragraphs; the article itself
+    where it has neither)."""
+    from . import queries
+    from .legal_order import sort_key
+
+    parts: dict[str, Part] = {}
+    articles: dict[str, set[str]] = {}
+    for row in store.select(queries.load("provision-statements").text, {}):
+        unit = row["unitId"].value
+        part = parts.setdefault(unit, Part(unit, row["parentId"].value))
+        text = "\n".join(row[name].value for name in ("text", "closing") if name in row)
+        if text and text not in part.text:
+            part.text = f"{part.text}\n{text}" if part.text else text
+        articles.setdefault(row["articleId"].value, set()).add(unit)
+        if "statement" in row:
+            kind = row["kind"].value.rsplit("#", 1)[-1]
+            part.drawn.setdefault(kind, set()).add(row["statement"].value)
+    children: dict[str, list[str]] = {}
+    for part in parts.values():
+        children.setdefault(part.parent, []).append(part.id)
+
+    def descendants(unit: str) -> list[str]:
+        out = [unit]
+        for child in children.get(unit, []):
+            out += descendants(child)
+        return out
+
+    out = []
+    for article in sorted(articles, key=sort_key):
+        direct = children.get(article, [])
+        paragraphs = [c for c in direct if c.rsplit(".", 1)[-1].startswith("par_")]
+        units = paragraphs or direct or [article]
+        drawn: dict[str, set] = {}
+        for unit in descendants(article):
+            for kind, iris in parts[unit].drawn.items():
+                drawn.setdefault(kind, set()).update(iris)
+        normative, gaps = [], []
+        own = parts[article]
+        for unit in sorted(units, key=sort_key):
+            within = descendants(unit) if unit != article else [article]
+            # the words printed before the points of an article without paragraphs ("Providers
+            # of high-risk AI systems shall:") govern each point
+            text = "\n".join([own.text] + [parts[u].text for u in within] if unit != article else [own.text])
+            if not NORMATIVE_WORDING.search(text):
+                continue
+            normative.append(unit)
+            if not any(parts[u].drawn for u in within):
+                gaps.append(unit)
+        out.append(ArticleCoverage(article, {k: len(v) for k, v in drawn.items()}, normative, gaps))
+    return out
 
 
 def cmd_coverage(args) -> int:

@@ -18,20 +18,21 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from .formex import superscript
+from .formex import footnote_call, superscript
 from .provisions import Act, CorpusError, Provision
 
 _SPACE = re.compile(r"[ \t\r\n]+")
+_CALL_SPACE = re.compile(r"[ \t\r\n\u00a0]*\u00a0⁽")
 _PARAGRAPH_ID = re.compile(r"^(\d{3})\.(\d{3})$")
 _LEADING_NUMBER = re.compile(r"^\d+\.\s*")
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    return _CALL_SPACE.sub("\u00a0⁽", _SPACE.sub(" ", text)).strip()
 
 
 def _text(el) -> str:
-    """Printed text of an element: superscripts as printed, footnote calls dropped."""
+    """Printed text of an element: superscripts as printed, footnote calls as their number."""
     out = [el.text or ""]
     for child in el:
         if not isinstance(child.tag, str):
@@ -39,7 +40,8 @@ def _text(el) -> str:
             continue
         classes = child.get("class", "")
         if child.tag == "a" and (child.get("id", "").startswith("ntc") or "oj-note-tag" in etree.tostring(child, encoding="unicode")):
-            pass  # a footnote call: recorded as a footnote, not as text
+            # a footnote call, kept as the English text keeps it ("\u00a0⁽⁷⁾")
+            out.append(footnote_call(_clean(child.text_content()).strip("() ")))
         elif child.tag == "span" and "oj-super" in classes:
             out.append(superscript(_text(child)))
         elif child.tag in ("p", "div", "table"):
@@ -252,7 +254,7 @@ def _footnote_texts(root, index: dict) -> dict[int, str]:
             continue
         note = target.getparent()
         text = _clean(_text(note))
-        texts[int(match.group(1))] = re.sub(r"^\(\s*[\d*⁰¹²³⁴⁵⁶⁷⁸⁹]+\s*\)\s*", "", text)
+        texts[int(match.group(1))] = re.sub(r"^(?:\(\s*[\d*⁰¹²³⁴⁵⁶⁷⁸⁹]+\s*\)|\u00a0?⁽[*⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾)\s*", "", text)
     return texts
 
 

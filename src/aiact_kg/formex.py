@@ -22,6 +22,7 @@ MANIFEST = "L_202401689EN.doc.fmx.xml"
 
 _SPACE = re.compile(r"[ \t\r\n]+")
 _SUPERSCRIPT = str.maketrans("0123456789+-−()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁽⁾ⁿ")
+_UNSUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SUBSCRIPT = str.maketrans("0123456789+-()", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎")
 #: Elements that start a printed block (a new line) rather than flow inside one.
 _BLOCKS = frozenset({
@@ -30,13 +31,40 @@ _BLOCKS = frozenset({
 })
 
 
+#: The OJ prints a footnote call as the note's number in superscript between brackets, after
+#: a no-break space; the text keeps it so ("Council\u00a0⁽⁷⁾") and pages link it to the note.
+#: Notes of quoted amending text are called with an asterisk ("⁽*⁾").
+FOOTNOTE_CALL = re.compile(r"\u00a0?⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]+|\*)⁾")
+_CALL_SPACE = re.compile(r"[ \t\r\n\u00a0]*\u00a0⁽")
+
+
+def footnote_call(printed_number: str) -> str:
+    """The call of a footnote as the text keeps it: "7" -> "\u00a0⁽⁷⁾", "*" -> "\u00a0⁽*⁾"."""
+    return "\u00a0⁽" + superscript(printed_number) + "⁾"
+
+
+def footnote_number(call: str) -> str:
+    """The printed number of a footnote call: "⁽⁷⁾" -> "7"."""
+    match = FOOTNOTE_CALL.search(call)
+    if not match:
+        raise ValueError(f"not a footnote call: {call!r}")
+    return match.group(1).translate(_UNSUPERSCRIPT)
+
+
+def grouped_number(digits: str) -> str:
+    """An amount as the OJ prints it, thousands apart: "35000000" -> "35\u00a0000\u00a0000"."""
+    head, rest = digits[: len(digits) % 3], digits[len(digits) % 3:]
+    groups = ([head] if head else []) + [rest[i:i + 3] for i in range(0, len(rest), 3)]
+    return "\u00a0".join(groups)
+
+
 def superscript(text: str) -> str:
     """Superscript as printed: "25" -> "²⁵", so 10^25 stays "10²⁵" and never becomes "1025"."""
     return text.translate(_SUPERSCRIPT)
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    return _CALL_SPACE.sub("\u00a0⁽", _SPACE.sub(" ", text)).strip()
 
 
 class _Reader:
@@ -44,6 +72,7 @@ class _Reader:
 
     def __init__(self, footnotes: list[Provision]):
         self.footnotes = footnotes
+        self.numbered = 0  # footnotes numbered so far (those of quoted text have an asterisk)
         self.calls: list[str] = []  # footnotes called in the block being read
 
     # -- inline text ---------------------------------------------------------------------
@@ -62,8 +91,9 @@ class _Reader:
         if tag in ("QUOT.START", "QUOT.END"):
             return chr(int(child.get("CODE"), 16))
         if tag == "NOTE":
-            self._footnote(child)
-            return ""
+            return footnote_call(self._footnote(child))
+        if tag == "FT" and child.get("TYPE") == "NUMBER" and (child.text or "").isdigit() and not len(child):
+            return grouped_number(child.text)
         if tag == "HT" and child.get("TYPE") == "SUP":
             return superscript(self.inline(child))
         if tag == "HT" and child.get("TYPE") == "SUB":
@@ -72,12 +102,21 @@ class _Reader:
             return " ".join(self.flat_lines(child))
         return self.inline(child)
 
-    def _footnote(self, note: etree._Element) -> None:
+    def _footnote(self, note: etree._Element) -> str:
+        """Records a footnote (``ftn_N``, N its place among all notes, as the note ids E0001…
+        count them) and returns its printed number: the OJ numbers the notes of the Act 1, 2…
+        and marks those of quoted amending text with an asterisk."""
         number = len(self.footnotes) + 1
         local_id = f"ftn_{number}"
+        if note.get("NUMBERING") == "STAR":
+            printed = "*"
+        else:
+            self.numbered += 1
+            printed = str(self.numbered)
         text = [_clean(self.inline(p)) for p in note.iter("P")] or [_clean(self.inline(note))]
-        self.footnotes.append(Provision(local_id, "Footnote", str(number), f"({number})", text=text))
+        self.footnotes.append(Provision(local_id, "Footnote", str(number), f"({printed})", text=text))
         self.calls.append(local_id)
+        return printed
 
     # -- blocks ----------------------------------------------------------------------------
     @staticmethod

@@ -49,6 +49,7 @@ import json
 import logging
 import re
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from itertools import product
@@ -60,7 +61,7 @@ from rdflib.term import URIRef
 from . import crossrefs
 from .citations import citation_label
 from .crossrefs import _APOS, _ORDINALS, _WS, ELI_BASE, THIS_ACT, _Grammar, _Memory, _Part, _words
-from .vocab import DEFAULT_BASE
+from .vocab import DEFAULT_BASE, ELI
 
 __all__ = [
     "ACT_PATH",
@@ -72,6 +73,7 @@ __all__ = [
     "MAX_BYTES",
     "detect_language",
     "link_text",
+    "parse_citation",
     "read_document",
     "register_command",
 ]
@@ -183,10 +185,11 @@ class ActIndex:
         if local_id in self.ids:
             return "linked", local_id
         steps = local_id.split(".")
-        if steps[0] == "art_3" and len(steps) == 2 and steps[1].startswith("sbp_"):
-            candidate = "art_3.pnt_" + steps[1][4:]
-            if candidate in self.ids:
-                return "linked", candidate
+        if (steps[0].startswith("art_") and len(steps) >= 2 and steps[1].partition("_")[0] in ("par", "sbp")
+                and f"{steps[0]}.pnt_{steps[1].partition('_')[2]}" in self.ids
+                and not any(c.startswith(f"{steps[0]}.par_") for c in self.children.get(steps[0], ()))):
+            # "Article 3(4)", "Article 3(49)(c)": Article 3 has points, not paragraphs
+            return self.resolve(".".join([steps[0], "pnt_" + steps[1].partition("_")[2]] + steps[2:]), listed)
         if listed and len(steps) == 2 and steps[0].startswith("art_") and steps[1].startswith("par_"):
             number, article = steps[1][4:], steps[0][4:]
             if f"art_{number}" in self.ids and number.isdigit() and article.isdigit() and int(number) > int(article):
@@ -200,7 +203,11 @@ class ActIndex:
             if candidates:
                 return "ambiguous", candidates
         if steps[0] not in self.ids:
-            return "unresolved", f"the AI Act has no {citation_label(steps[0], 'en')}"
+            kind = steps[0].partition("_")[0]
+            count = sum(1 for i in self.ids if "." not in i and i.startswith(kind + "_"))
+            words = {"art": "articles", "rct": "recitals", "anx": "annexes", "cpt": "chapters"}.get(kind)
+            extent = f" (it has {count} {words})" if words and count else ""
+            return "unresolved", f"the AI Act has no {citation_label(steps[0], 'en')}{extent}"
         kept = steps[0]
         for step in steps[1:]:
             candidate = f"{kept}.{step}"
@@ -232,13 +239,13 @@ class DocumentError(ValueError):
     """A document the linker cannot read; the message says why, for the person who gave it."""
 
 
-def read_document(data: bytes, name: str = "") -> str:
+def read_document(data: bytes, name: str = "", max_bytes: int | None = MAX_BYTES) -> str:
     """The text of a document given as bytes: .txt and .md as they are (UTF-8, or Windows-1252
     when not UTF-8), .html its text content, .docx the text of its paragraphs, .pdf its text
     layer. Raises :class:`DocumentError` for an empty, binary, oversized or unreadable document."""
-    if len(data) > MAX_BYTES:
+    if max_bytes is not None and len(data) > max_bytes:
         raise DocumentError(f"the file is {len(data) / 1024 / 1024:.1f} MB; the linker reads files up to "
-                            f"{MAX_BYTES // (1024 * 1024)} MB")
+                            f"{max_bytes // (1024 * 1024)} MB")
     if not data.strip():
         raise DocumentError("the document is empty")
     suffix = Path(name).suffix.lower()
@@ -291,7 +298,11 @@ def _html_text(data: bytes) -> str:
         raise DocumentError(f"the HTML cannot be read ({exc})") from None
     for element in root.xpath("//script|//style|//noscript|//template"):
         element.drop_tree()
-    return check_text(root.text_content())
+    for element in root.xpath("//sup[a[starts-with(@href, '#')]]"):  # a footnote marker, not text
+        element.drop_tree()
+    for element in root.iter("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div", "tr", "dd", "dt"):
+        element.tail = "\n\n" + (element.tail or "").lstrip("\n")  # a block of the page is a paragraph of the text
+    return check_text(re.sub(r"\n{3,}", "\n\n", root.text_content()).strip() + "\n")
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -301,16 +312,20 @@ def _docx_text(data: bytes) -> str:
     """The paragraphs of a Word document, one a line: runs' text, tabs and line breaks."""
     import lxml.etree
 
+    from . import limits
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             info = archive.getinfo("word/document.xml")
-            if info.file_size > 20 * MAX_BYTES:
-                raise DocumentError("the Word document is too large once unpacked")
-            xml = archive.read(info)
+            xml = limits.read_zip_part(archive, info)
     except KeyError:
         raise DocumentError("this zip file is not a Word document (no word/document.xml)") from None
-    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+    except limits.LimitExceeded as exc:
+        raise DocumentError(f"the Word document is refused: {exc}") from None
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error, NotImplementedError) as exc:
         raise DocumentError(f"the Word document cannot be read ({exc})") from None
+    if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
+        raise DocumentError("the Word document declares a DTD or entities, which Word never writes: refused")
     try:
         root = lxml.etree.fromstring(xml, parser=lxml.etree.XMLParser(resolve_entities=False, no_network=True,
                                                                       huge_tree=False))
@@ -322,7 +337,7 @@ def _docx_text(data: bytes) -> str:
         for node in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
             pieces.append(node.text or "" if node.tag == f"{_W}t" else "\t" if node.tag == f"{_W}tab" else "\n")
         lines.append("".join(pieces))
-    return check_text("\n".join(lines))
+    return check_text("\n\n".join(lines))  # one Word paragraph, one paragraph of the text
 
 
 def _pdf_text(data: bytes) -> str:
@@ -336,16 +351,22 @@ def _pdf_text(data: bytes) -> str:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise DocumentError("the PDF is encrypted: give a copy without a password")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = _pdf_pages(reader)
     except DocumentError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
             RecursionError, ZeroDivisionError) as exc:
         raise DocumentError(f"the PDF cannot be read ({type(exc).__name__}: {exc})") from None
-    text = "\n\n".join(pages)
-    if not text.strip():
+    if not "".join(pages).strip():
         raise DocumentError("the PDF has no text layer (a scan?): run text recognition on it first, or paste its text")
-    return check_text(text)
+    from .pdftext import normalise_pages
+
+    return check_text(normalise_pages(pages).text)
+
+
+def _pdf_pages(reader) -> list[str]:
+    """The text layer of each page, as pypdf reads it (normalised by :mod:`aiact_kg.pdftext`)."""
+    return [page.extract_text() or "" for page in reader.pages]
 
 
 # -- language -----------------------------------------------------------------------------------------
@@ -383,14 +404,14 @@ def _english_commentary() -> tuple[crossrefs._Lexicon, re.Pattern]:
     bare_point = rf"(?=\([a-z]\)(?!{_WS}*\w)|{_LETTER}\)(?!{_WS}*(?!(?:of|and|or|to)\b)\w)))"
     heads = rf"""(?P<art>[Aa]rticles?|[Aa]rts?\.|Arts?(?={_WS}\d)){_WS}*(?=[A-Z]?\d)
         |(?P<par>[Pp]aragraphs?|[Pp]aras?\.|§§?){_WS}*(?=\(?\d)
-        |(?P<pnt>(?:[Pp]oints?|[Pp]ts?\.){_WS}*(?=\(|\d)|[Ss]ub{_WS}+(?=\({_LETTER}\))|{bare_point}
+        |(?P<pnt>(?:[Pp]oints?|[Pp]ts?\.|[Ss]ub-?points?){_WS}*(?=\(|\d)|[Ss]ub{_WS}+(?=\({_LETTER}\))|{bare_point}
         |(?P<cpt>Chapters?|Chap\.){_WS}+(?=[IVX]+\b)
         |(?P<sct>Sections?){_WS}+(?=(?:[A-Z]|\d+)\b)
         |(?P<anx>[Aa]nnex(?:es)?){_WS}+(?=[IVX]+\b)
         |(?P<anx0>Annex)(?={_WS}+to{_WS})
         |(?P<rct>[Rr]ecitals?|[Rr]ecs?\.){_WS}*(?=\(?\d)
         |(?P<this>[Tt]his){_WS}+(?P<thiskind>Article|paragraph|subparagraph|point|Chapter|Section|Annex)\b
-        |(?P<that>[Tt]hat){_WS}+(?P<thatkind>Article|paragraph|subparagraph|point|Chapter|Section|Annex)\b
+        |(?P<that>[Tt]hat|(?:the{_WS}+)?same){_WS}+(?P<thatkind>Article|paragraph|subparagraph|point|Chapter|Section|Annex)\b(?!-)
         |(?P<sbp>{ordinal}(?:(?:{_WS}*,{_WS}*|{_WS}+(?:and|or){_WS}+(?:the{_WS}+)?){ordinal})*)
             {_WS}+(?:subparagraphs?|paragraphs?)\b
         |(?P<sbpn>[Ss]ub-?paragraphs?|[Ss]ub-?paras?\.){_WS}*(?=\d)
@@ -420,12 +441,15 @@ def _english_commentary() -> tuple[crossrefs._Lexicon, re.Pattern]:
 def _french_commentary() -> tuple[crossrefs._Lexicon, re.Pattern]:
     base = crossrefs._LEXICONS["fr"]
     ordinal = _words(*_ORDINALS["fr"])
-    that = r"(?:[Ll]edit|[Ll]adite|[Ll]esdite?s|[Dd]udit|[Aa]udit|[Dd]esdite?s|[Aa]uxdite?s)"
+    that = (r"(?:[Ll]edit|[Ll]adite|[Ll]esdite?s|[Dd]udit|[Aa]udit|[Dd]esdite?s|[Aa]uxdite?s"
+            rf"|(?:[Ll]e{_WS}+|[Ll]a{_WS}+)?même|[Cc]e(?:t|tte)?(?={_WS}+(?:article|paragraphe|alinéa|annexe)\b))")
     act_words = r"(?:directive|règlement|décision|recommandation)"
     bare_point = r"(?=[a-z]\)|\d+\)))"  # "§1, b)", "art. 3, 4)": a point after a comma
     heads = rf"""(?P<art>[Aa]rticles?|[Aa]rts?\.|Arts?(?={_WS}\d)){_WS}*(?=[A-Z]?\d|premier\b|1er\b)
         |(?P<par>[Pp]aragraphes?|§§?|[Pp]ar\.|[Pp]aras?\.){_WS}*(?=\d)
-        |(?P<pnt>(?:[Pp]oints?|[Pp]ts?\.?){_WS}*(?=\d|{_LETTER}\))|[Ss]ous{_WS}+(?={_LETTER}\))|{bare_point}
+        |(?P<pnt>(?:[Pp]oints?|[Pp]ts?\.?){_WS}*(?=\d|{_LETTER}\))|[Ss]ous{_WS}+(?={_LETTER}\))
+            |(?:(?<=\b[Ll]e{_WS})|(?<=\b[Aa]u{_WS})|(?<=\b[Dd]u{_WS})|(?<=\b[Aa]ux{_WS})|(?<=\b[Ll]es{_WS}))
+                (?=(?:[a-z]|[ivx]{{1,4}})\)(?!{_WS}*\w+\)))|{bare_point}
         |(?P<cpt>[Cc]hapitres?|[Cc]hap\.){_WS}+(?=[IVX]+\b)
         |(?P<sct>[Ss]ections?){_WS}+(?=(?:[A-Z]|\d+)\b)
         |(?P<anx>[Aa]nnexes?){_WS}+(?=[IVX]+\b)
@@ -556,10 +580,15 @@ class Found:
     status: str  # linked | other | unresolved | ambiguous
     targets: tuple[str, ...] = ()  # local ids of the Act's provisions (linked), candidates (ambiguous)
     act: str = ""  # other: the act cited (an ELI, or its name as written)
-    reason: str = ""  # unresolved, ambiguous; linked: what was not linked in a list
+    reason: str = ""  # unresolved, ambiguous; linked: what was not linked in a list, or how it was read
+    #: How sure the reading is: 1.0 when the citation names everything it cites; less when a
+    #: part was read from the context (a reference relative to the provision cited before, "et
+    #: s.", an act known from the sentence or the footnote), 0.0 when not linked.
+    confidence: float = 1.0
 
     def as_dict(self, index: ActIndex) -> dict:
-        out = {"start": self.start, "end": self.end, "quote": self.quote, "status": self.status}
+        out = {"start": self.start, "end": self.end, "quote": self.quote, "status": self.status,
+               "confidence": round(self.confidence if self.status in ("linked", "other") else 0.0, 2)}
         if self.targets:
             out["provisions"] = [{"id": t, "iri": index.iri(t), "label": citation_label(t, "en")} for t in self.targets]
         if self.act:
@@ -635,6 +664,8 @@ def link_text(text: str, index: ActIndex, lang: str | None = None, default_act: 
     crossrefs._share_acts(text, items)  # "Article 13 and Article 14 GDPR": both the GDPR's
     found: list[Found] = []
     last_end = None  # where the last citation of the Act ends
+    recent: list[Found] = []  # the citations of the Act linked so far
+    mentions = _act_mentions(text, items, lang)
     for position, (kind, item) in enumerate(items):
         if kind == "other":
             memory.last_was_local = False
@@ -644,19 +675,42 @@ def link_text(text: str, index: ActIndex, lang: str | None = None, default_act: 
             if any(p != THIS_ACT for p in item[2]):
                 memory.last_was_local = False
         else:
+            context = _act_in_context(text, item, mentions) if item.act is None and default == "self" else None
+            if context is not None:
+                memory.last_was_local = False
+                found.append(context)
+                continue
             following = crossrefs._coordinated(text, items, position)
             next_annex = following.explicit_annex() if following else None
-            citation = _resolve_chain(item, text, memory, next_annex, index, default, last_end)
-            found.append(citation)
+            citation = _resolve_chain(item, text, memory, next_annex, index, default, last_end, recent)
             if citation is not None and citation.status == "linked":
+                _and_following(citation, text, index)
                 last_end = citation.end
-    found = [f for f in found if f is not None]
+                recent.append(citation)
+            found.append(citation)
+    found = _enumerated_articles([f for f in found if f is not None], text, index)
     codes = [Found(m.start(), m.end(), m.group(0), "other", act=m.group("code") or m.group("abbr") or "a code")
              for m in _CODE_ARTICLE.finditer(text)]
     if codes:  # "article L. 312-16 du code de la consommation": never the Act's
         found = sorted([f for f in found if not any(c.start < f.end and f.start < c.end for c in codes)] + codes,
                        key=lambda f: f.start)
     return LinkedDocument(text, lang, found, index, name, iri)
+
+
+def parse_citation(query: str, index: ActIndex, lang: str | None = None) -> list[Found]:
+    """The citations a short query is made of ("cons. 53", "art. 6, §2", "Article 3(4)",
+    "Article 114"), read by the linker's grammar: in ``lang``, or in English and French,
+    whichever reads the query as citations that cover most of it. Citations covering less than
+    60 % of the query are left out (a query that mentions an article among other words is a
+    search, not a citation)."""
+    text = query.strip()
+    best: list[Found] = []
+    for language in ([lang] if lang else ["en", "fr"]):
+        found = [c for c in link_text(text, index, language).citations
+                 if c.end - c.start >= 0.6 * len(text) and c.status != "other"]
+        if found and (not best or (found[0].status == "linked" and best[0].status != "linked")):
+            best = found
+    return best
 
 
 def _default_act(value: str | None) -> str:
@@ -682,7 +736,7 @@ _ACT_THEN_COMMA = re.compile(rf"{_WS}*,{_WS}*")
 
 
 def _resolve_chain(chain, text: str, memory: _Memory, next_annex, index: ActIndex, default: str,
-                   last_end: int | None = None) -> Found | None:
+                   last_end: int | None = None, recent: list[Found] | None = None) -> Found | None:
     quote = text[chain.start:chain.end]
     act = chain.act
     if act and act.startswith("that:"):
@@ -705,8 +759,9 @@ def _resolve_chain(chain, text: str, memory: _Memory, next_annex, index: ActInde
                      act=" ".join(f"{ELI_BASE}{p}/oj" for p in act[4:].split()))
     chain.act = "self" if chain.act is None else chain.act
     cited = crossrefs._chain_targets(chain, None, memory, next_annex)
+    relative_to = None
     if not cited:
-        cited = _relative_targets(chain, text, memory, index, last_end)
+        cited, relative_to = _relative_targets(chain, text, memory, index, last_end, recent or [])
     if not cited:
         return Found(chain.start, chain.end, quote, "unresolved",
                      reason="it names no article, annex or recital (a reference relative to a provision the text "
@@ -727,7 +782,10 @@ def _resolve_chain(chain, text: str, memory: _Memory, next_annex, index: ActInde
             problems.append(value)
     linked = list(dict.fromkeys(linked))
     if linked:
-        return Found(chain.start, chain.end, quote, "linked", tuple(linked), reason="; ".join(problems))
+        if relative_to:
+            problems.insert(0, f"read as relative to {citation_label(relative_to, 'en')}, cited before")
+        return Found(chain.start, chain.end, quote, "linked", tuple(linked), reason="; ".join(problems),
+                     confidence=0.8 if relative_to else 0.9 if problems else 1.0)
     if candidates:
         return Found(chain.start, chain.end, quote, "ambiguous", tuple(dict.fromkeys(candidates)),
                      reason="; ".join(problems))
@@ -743,49 +801,70 @@ _UNRECOGNISED_COMPLEMENT = re.compile(rf"{_WS}*,?{_WS}*(?:of|in|de|du|des|d{_APO
 _NEW_PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
 
 
-def _relative_targets(chain, text: str, memory: _Memory, index: ActIndex, last_end: int | None) -> tuple[str, ...]:
+def _relative_targets(chain, text: str, memory: _Memory, index: ActIndex, last_end: int | None,
+                      recent: list[Found]) -> tuple[tuple[str, ...], str | None]:
     """A reference that names no article or annex ("le point h)", "points (a) and (b)", "point
-    2(d)", "le troisième alinéa") in commentary is relative to the provision of the Act cited
-    just before: it is the provision of that label under the nearest of its ancestors that has
+    2(d)", "le troisième alinéa") in commentary is relative to a provision of the Act cited
+    before it: it is the provision of that label under the nearest of its ancestors that has
     one ("point d)" after "art. 6, §3, al. 3" is Article 6(3), point (d)), or under its one
     paragraph that has one ("le point h)" after "l'article 5" is Article 5(1), point (h)).
+
+    The provision is the last one cited; when that one has no such subdivision (or not every
+    label of a list or range, "points a) à f)"), the one cited before it in the same paragraph
+    of the commentary, and so on back to the start of that paragraph. Returns the targets and
+    the provision they were read under.
 
     Only right after a citation of the Act (not of another act), not for the commentary's own
     divisions ("point 3 below") nor with a complement that names something else ("paragraph 2
     of the guidelines"); a bare number or ordinal ("paragraph 2", "le troisième alinéa") only in
     the same paragraph of the commentary as that citation, a lettered point in any."""
+    none = ((), None)
     if chain.thereof or chain.act not in (None, "self") or not memory.last_was_local or last_end is None:
-        return ()
+        return none
     if any(part.mode != "plain" or part.foreign for part in chain.parts):
-        return ()
+        return none
     steps_of = [step for part in chain.parts for path in part.paths for step in path]
     if not steps_of or any(step.kind not in ("par", "sbp", "pnt") for step in steps_of):
-        return ()
+        return none
     if _OWN_DIVISION.match(text, chain.end) or _UNRECOGNISED_COMPLEMENT.match(text, chain.end):
-        return ()
+        return none
     lettered = any(step.kind == "pnt" and step.cls in ("let", "rom") for step in steps_of)
     if not lettered and _NEW_PARAGRAPH.search(text, last_end, chain.start):
-        return ()
+        return none
     if _CODE_ARTICLE.search(text, last_end, chain.start):  # a code's article was cited in between
-        return ()
+        return none
     base = next((p for p in reversed(memory.local) if p and p[0].kind in ("art", "anx")), None)
     if base is None:
-        return ()
-    base_id = crossrefs._render(base)
-    targets: list[str] = []
+        return none
+    bases = [crossrefs._render(base)]
+    breaks = [m.end() for m in _NEW_PARAGRAPH.finditer(text, 0, chain.start)]
+    paragraph_start = breaks[-1] if breaks else 0
+    for earlier in reversed(recent):
+        if earlier.start < paragraph_start:
+            break
+        bases += [target for target in reversed(earlier.targets) if target not in bases]
+    relatives = []
     for combination in product(*(part.paths for part in chain.parts)):
         steps = crossrefs._order(tuple(s for piece in combination for s in piece), "act")
-        relative = ".".join(f"{s.kind}_{s.label}" for i, s in enumerate(steps)
-                            if not (s.kind == "sbp" and any(t.kind == "pnt" for t in steps[i + 1:])))
-        last = "." + relative.rsplit(".", 1)[-1]
-        ancestor = base_id
-        while ancestor:  # "l'article 5 … le point h)": the one point (h) of Article 5, in its paragraph 1
-            status, value = index.resolve(f"{ancestor}.{relative}")
-            if status == "linked" and value.endswith(last):
-                targets.append(value)
-                break
-            ancestor = _structural_parent(ancestor)
-    return tuple(dict.fromkeys(targets))
+        relatives.append(".".join(f"{s.kind}_{s.label}" for i, s in enumerate(steps)
+                                  if not (s.kind == "sbp" and any(t.kind == "pnt" for t in steps[i + 1:]))))
+    partial = none
+    for base_id in bases:
+        targets: list[str] = []
+        for relative in relatives:
+            last = "." + relative.rsplit(".", 1)[-1]
+            ancestor = base_id
+            while ancestor:  # "l'article 5 … le point h)": the one point (h) of Article 5, in its paragraph 1
+                status, value = index.resolve(f"{ancestor}.{relative}")
+                if status == "linked" and value.endswith(last):
+                    targets.append(value)
+                    break
+                ancestor = _structural_parent(ancestor)
+        if targets and len(targets) == len(relatives):
+            return tuple(dict.fromkeys(targets)), base_id
+        if base_id == bases[0]:
+            partial = (tuple(dict.fromkeys(targets)), base_id) if targets else none
+    return partial
 
 
 def _subpoints(cited, index: ActIndex) -> list[str]:
@@ -807,6 +886,208 @@ def _act_words(text: str, chain) -> str:
     """How the other act is named at the end of a citation ("TUE", "GDPR", "du RGPD")."""
     tail = text[chain.parts[-1].end:chain.end]
     return re.sub(r"^[\s,]*(?:of\s+the\s+|of\s+|du\s+|de\s+la\s+|de\s+l['’]\s*|des\s+|de\s+)?", "", tail).strip() or "another act"
+
+
+
+# -- other acts known from the context -------------------------------------------------------------
+
+#: Other acts commentary names by a short name or nickname, with their ELI path where they have
+#: one. A citation followed by one of these ("Article 34 DSA", "l'article 2 du MDR", "Annex VIII
+#: to the MDR") is that act's; so is one after "its", "whose", "ses", "spéc." when the act named
+#: last before it in the paragraph is another act, and one in a footnote that is about another act.
+OTHER_ACT_NAMES: tuple[tuple[str, str | None], ...] = (
+    (r"GDPR|RGPD|General\s+Data\s+Protection\s+Regulation|règlement\s+général\s+sur\s+la\s+protection\s+des\s+données",
+     "reg/2016/679"),
+    (r"EUDPR", "reg/2018/1725"),
+    (r"LED|directive\s+[«\"]?\s*police[-\s]justice\s*[»\"]?|Law\s+Enforcement\s+Directive", "dir/2016/680"),
+    (r"DSA|Digital\s+Services\s+Act|règlement\s+sur\s+les\s+services\s+numériques", "reg/2022/2065"),
+    (r"DMA|Digital\s+Markets\s+Act|règlement\s+sur\s+les\s+marchés\s+numériques", "reg/2022/1925"),
+    (r"MDR|Medical\s+Devices\s+Regulation|règlement\s+(?:relatif\s+aux|sur\s+les)\s+dispositifs\s+médicaux", "reg/2017/745"),
+    (r"IVDR|In\s+Vitro\s+Diagnostic\s+Medical\s+Devices\s+Regulation", "reg/2017/746"),
+    (r"MSR|[Mm]arket\s+[Ss]urveillance\s+[Rr]egulation|règlement\s+(?:sur|relatif\s+à)\s+la\s+surveillance\s+du\s+marché",
+     "reg/2019/1020"),
+    (r"DSM\s+Directive|directive\s+DAMUN", "dir/2019/790"),
+    (r"Unfair\s+Commercial\s+Practices\s+Directive|UCPD|directive\s+sur\s+les\s+pratiques\s+commerciales\s+déloyales",
+     "dir/2005/29"),
+    (r"NIS\s?2(?:\s+Directive)?|directive\s+NIS\s?2", "dir/2022/2555"),
+    (r"CRA|Cyber\s+Resilience\s+Act", "reg/2024/2847"),
+    (r"Data\s+Act", "reg/2023/2854"),
+    (r"DGA|Data\s+Governance\s+Act", "reg/2022/868"),
+    (r"TFEU|TFUE|TEU|TUE|ECHR|CEDH|[Cc]harte(?:\s+des\s+droits\s+fondamentaux)?|Charter(?:\s+of\s+Fundamental\s+Rights)?"
+     r"|loi\s+(?:«\s*)?Informatique\s+et\s+libertés(?:\s*»)?|[Cc]ode\s+(?:du|de\s+la|des|de\s+l['’])\s*[\w-]+", None),
+)
+_NICKNAMES = re.compile("|".join(f"(?P<n{i}>{pattern})" for i, (pattern, _) in enumerate(OTHER_ACT_NAMES)))
+#: How commentary names the AI Act itself.
+_OWN_NAMES = re.compile(rf"\b(?:RIA|AI{_WS}+Act|AIA|(?:Regulation|[Rr]èglement){_WS}*\((?:EU|UE)\){_WS}*2024/1689"
+                        rf"|règlement{_WS}+(?:IA|sur{_WS}+l{_APOS}{_WS}*(?:IA|intelligence{_WS}+artificielle))"
+                        rf"|Artificial{_WS}+Intelligence{_WS}+Act|this{_WS}+Regulation|présent{_WS}+règlement)\b")
+#: An act named by its kind and number: "règlement (UE) 2019/1020", "Directive 2005/29/EC".
+_NUMBERED_ACT = re.compile(
+    rf"\b(?P<kind>[Rr]èglement|[Rr]egulation|[Dd]irective|[Dd]écision(?:-cadre)?|[Dd]ecision|[Ff]ramework{_WS}+[Dd]ecision)"
+    rf"s?{_WS}*(?:\((?:UE|EU|CE|EC|CEE|EEC)\){_WS}*)?(?:n[o°º]{_WS}*|No{_WS}*)?(?P<a>\d{{2,4}})/(?P<b>\d{{1,4}})")
+#: What, just before a citation, says it belongs to the act named before it.
+_POINTER = re.compile(
+    rf"(?:(?:\b(?:whose|its|their|ses|son|sa|leurs?|dont)|\bspéc\.|\bspécialement)"
+    rf"{_WS}+(?:(?:à|a|in|of|under|at|par){_WS}+)?"
+    rf"(?:l{_APOS}{_WS}*|les{_WS}+|le{_WS}+|la{_WS}+|the{_WS}+)?)$")
+#: After a citation: "de ce même texte", "of the same Directive": the act named before.
+_SAME_ACT = re.compile(rf"{_WS}+(?:de{_WS}+ce{_WS}+(?:même{_WS}+)?texte|du{_WS}+même{_WS}+texte"
+                       rf"|of{_WS}+(?:the{_WS}+same|that){_WS}+(?:instrument|text|Directive|Regulation))\b")
+#: After a citation, a nickname: "Article 34 DSA", "l'article 2 du MDR", "Annex VIII to the MDR".
+_NICKNAME_AFTER = re.compile(rf"(?:{_WS}*,)?{_WS}+(?:(?:of|to|in|under){_WS}+the{_WS}+|du{_WS}+|de{_WS}+la{_WS}+"
+                             rf"|de{_WS}+l{_APOS}{_WS}*|des{_WS}+|de{_WS}+)?(?=[\w«])")
+_NOTE_START = re.compile(r"\s*\d{1,3}\.?\s")
+_NOTES_HEADING = re.compile(r"(?m)^[ \t]*(?:Notes|Footnotes|Endnotes|Notes de bas de page)[ \t]*$")
+_WINDOW = 500  # how far back an act named before a pointer is looked for
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    act: str  # "self", an ELI path, or "" (another act with no ELI known)
+    words: str
+
+
+def _nickname_act(m: re.Match) -> str:
+    for name, value in m.groupdict().items():
+        if value is not None:
+            return OTHER_ACT_NAMES[int(name[1:])][1] or ""
+    return ""
+
+
+def _act_mentions(text: str, items, lang: str) -> list[_Mention]:
+    """Every place the text names an act, in order: the AI Act, another act by its number or by
+    a nickname."""
+    out: list[_Mention] = []
+    for kind, item in items:
+        if kind == "act":
+            paths = [p for p in item[2] if p != THIS_ACT]
+            out.append(_Mention(item[0], item[1], paths[0] if paths else "self", text[item[0]:item[1]]))
+    for m in _NUMBERED_ACT.finditer(text):
+        if "2024/1689" in m.group(0):
+            continue
+        kind = m.group("kind").lower()
+        eli = ("reg" if kind.startswith(("règ", "reg")) else "dir" if kind.startswith("dir") else
+               "dec_framw" if ("cadre" in kind or "framework" in kind) else "dec")
+        year, number = (m.group("a"), m.group("b"))
+        if len(year) != 4:  # "Directive 95/46", "Decision No 768/2008": number first
+            year, number = number, year
+        if len(year) == 2:
+            year = ("19" if int(year) > 50 else "20") + year
+        out.append(_Mention(m.start(), m.end(), f"{eli}/{year}/{int(number)}", m.group(0)))
+    for m in _NICKNAMES.finditer(text):
+        if re.match(r"\w", text[m.end():m.end() + 1] or " ") or (m.start() and text[m.start() - 1].isalnum()):
+            continue
+        out.append(_Mention(m.start(), m.end(), _nickname_act(m), m.group(0)))
+    for m in _OWN_NAMES.finditer(text):
+        out.append(_Mention(m.start(), m.end(), "self", m.group(0)))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def _other(chain, text: str, end: int, act: str, words: str, reason: str) -> Found:
+    label = f"{ELI_BASE}{act}/oj" if act else words
+    return Found(chain.start, end, text[chain.start:end], "other", act=label, reason=reason, confidence=0.9)
+
+
+def _act_in_context(text: str, chain, mentions: list[_Mention]) -> Found | None:
+    """A citation that names no act, when its context says it is another act's (see
+    :data:`OTHER_ACT_NAMES`); None when nothing says so."""
+    after = _NICKNAME_AFTER.match(text, chain.end)
+    if after:
+        m = _NICKNAMES.match(text, after.end())
+        if m and not re.match(r"\w", text[m.end():m.end() + 1] or " "):
+            return _other(chain, text, m.end(), _nickname_act(m), m.group(0), f"named after it: {m.group(0)}")
+    breaks = [b.end() for b in _NEW_PARAGRAPH.finditer(text, 0, chain.start)]
+    paragraph = breaks[-1] if breaks else 0
+    before = [x for x in mentions if paragraph <= x.start and x.end <= chain.start]
+    same = _SAME_ACT.match(text, chain.end)
+    pointer = _POINTER.search(text, max(0, chain.start - 60), chain.start)
+    near = [x for x in before if x.start >= chain.start - _WINDOW]
+    if (same or pointer) and near and near[-1].act != "self":
+        end = same.end() if same else chain.end
+        return _other(chain, text, end, near[-1].act, near[-1].words,
+                      f"the act named before it: {near[-1].words}")
+    if before and _NOTE_START.match(text, paragraph) and _NOTES_HEADING.search(text, 0, paragraph):
+        # a footnote (a numbered paragraph after the heading "Notes") about another act
+        first = before[0]
+        if first.act != "self" and all(x.act != "self" for x in before):
+            return _other(chain, text, chain.end, first.act, first.words,
+                          f"in a footnote about {first.words}")
+    return None
+
+
+# -- lists and "et s." ------------------------------------------------------------------------------
+
+_AND_FOLLOWING = re.compile(rf"{_WS}+(?:et{_WS}+s(?:uiv)?\.|et{_WS}+suivants\b|ff\.|et{_WS}+seq\.|and{_WS}+following\b)")
+
+
+def _and_following(citation: Found, text: str, index: ActIndex) -> None:
+    """"art. 9 et s.", "Articles 57 ff.": the article and those after it, to the end of the
+    section (or chapter) it belongs to; "§2 et s.": the paragraphs after it in its article."""
+    m = _AND_FOLLOWING.match(text, citation.end)
+    if not m or len(citation.targets) != 1:
+        return
+    first = citation.targets[0]
+    if first.startswith(("rct_", "cpt_", "anx_")) and "." not in first:  # no division to end in: say so
+        citation.confidence = min(citation.confidence, 0.6)
+        citation.reason = "; ".join(filter(None, [citation.reason, "“and following”: where the run ends is not said; "
+                                                  "only the first is linked"]))
+        return
+    if first.startswith("art_") and "." not in first:
+        unit = index.parent.get(first)
+        siblings = sorted((i for i, p in index.parent.items() if p == unit and i.startswith("art_") and "." not in i),
+                          key=index.sort_key)
+        where = "its section or chapter"
+    else:
+        parent = _structural_parent(first)
+        kind = first.rsplit(".", 1)[-1].partition("_")[0]
+        siblings = sorted((c for c in index.children.get(parent or "", ()) if c.rsplit(".", 1)[-1].startswith(kind + "_")),
+                          key=index.sort_key)
+        where = citation_label(parent, "en") if parent else "the Act"
+    if first not in siblings:
+        return
+    following = siblings[siblings.index(first):]
+    citation.targets = tuple(following)
+    citation.end = m.end()
+    citation.quote = text[citation.start:citation.end]
+    citation.confidence = min(citation.confidence, 0.8)
+    citation.reason = "; ".join(filter(None, [citation.reason, f"“and following”: read to the end of {where} "
+                                              f"({citation_label(following[-1], 'en')})"]))
+
+
+_COMMA = re.compile(rf"{_WS}*,{_WS}*$")
+_PARAGRAPH_ONLY = re.compile(rf"(?:§{_WS}*|paragraphe{_WS}+|paragraph{_WS}+|\()(\d+)\)?$")
+
+
+def _enumerated_articles(found: list[Found], text: str, index: ActIndex) -> list[Found]:
+    """"art. 26, §8 et 49, §3": read as Article 26(8) and Article 49 then a "§3" on its own; the
+    paragraph belongs to the article listed just before it (Article 49(3))."""
+    out: list[Found] = []
+    for c in found:
+        previous = out[-1] if out else None
+        if (previous is not None and previous.status == "linked" and c.status == "linked" and len(previous.targets) > 1
+                and _COMMA.fullmatch(text, previous.end, c.start) is not None):
+            m = _PARAGRAPH_ONLY.fullmatch(c.quote.strip())
+            last = previous.targets[-1]
+            if m and last.startswith("art_") and "." not in last and f"{last}.par_{m.group(1)}" in index.ids:
+                previous.targets = previous.targets[:-1] + (f"{last}.par_{m.group(1)}",)
+                previous.end = c.end
+                previous.quote = text[previous.start:previous.end]
+                continue
+        out.append(c)
+    return out
+
+
+class CITO(DefinedNamespace):
+    """The Citation Typing Ontology (http://purl.org/spar/cito/): a commentary ``cito:cites``
+    each provision it cites, as a document citing another."""
+
+    _fail = True
+    _NS = Namespace("http://purl.org/spar/cito/")
+
+    cites: URIRef
 
 
 class OA(DefinedNamespace):
@@ -923,7 +1204,8 @@ def to_text(doc: LinkedDocument) -> str:
 
 
 def to_graph(doc: LinkedDocument):
-    """The document as RDF: it ``dct:references`` each cited provision; each citation is an
+    """The document as RDF: it ``dct:references``, ``cito:cites`` and ``eli:cites`` each cited
+    provision (so that it can be loaded beside the Act and queried like a citing act); each citation is an
     ``oa:Annotation`` whose body is each provision it cites and whose target selects the citation
     in the document by character offsets and by its exact words."""
     from rdflib import BNode, Graph, Literal, URIRef
@@ -932,13 +1214,16 @@ def to_graph(doc: LinkedDocument):
     g = Graph()
     g.bind("oa", str(OA))
     g.bind("dct", str(DCTERMS))
+    g.bind("cito", str(CITO))
+    g.bind("eli", str(ELI))
     g.bind("act", f"{doc.index.act}/")
     document = URIRef(doc.iri)
     g.add((document, DCTERMS.language, Literal(doc.lang, datatype=XSD.language)))
     if doc.name:
         g.add((document, DCTERMS.title, Literal(doc.name)))
     for p in doc.provisions():
-        g.add((document, DCTERMS.references, URIRef(p["iri"])))
+        for predicate in (DCTERMS.references, CITO.cites, ELI.cites):
+            g.add((document, predicate, URIRef(p["iri"])))
     for number, c in enumerate(doc.linked, 1):
         annotation = URIRef(f"{doc.iri}#citation-{number}")
         target, position, quote = BNode(), BNode(), BNode()
@@ -999,6 +1284,9 @@ def register_command(subparsers, store_options) -> None:
     p.add_argument("--default-act", default="ai-act", metavar="ACT",
                    help="act of citations that name none: ai-act (default), none, or another act's name")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default standard output)")
+    from . import limits
+
+    limits.add_options(p, limits.CLI_LINK)
     store_options(p)
     p.set_defaults(func=cmd_link)
 
@@ -1006,20 +1294,24 @@ def register_command(subparsers, store_options) -> None:
 def cmd_link(args) -> int:
     import sys
 
+    from . import limits as input_limits
     from .cli import UsageError, _write_output, open_store_from
 
+    limits = input_limits.from_options(args, input_limits.CLI_LINK)
+    most = limits.max_bytes
     documents = []
     for name in args.files:
         if name == "-":
-            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+            data = sys.stdin.buffer.read(most + 1) if most is not None else sys.stdin.buffer.read()
+            if most is not None and len(data) > most:
+                raise UsageError(f"standard input: {input_limits.size_error(len(data), limits, 'the text')}")
             documents.append(("standard input", data, ""))  # named by the hash of its text
             continue
         path = Path(name)
         try:
             size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise UsageError(f"{name}: the file is {size / 1024 / 1024:.1f} MB; the linker reads files up to "
-                                 f"{MAX_BYTES // (1024 * 1024)} MB")
+            if most is not None and size > most:
+                raise UsageError(f"{name}: {input_limits.size_error(size, limits)}")
             data = path.read_bytes()
         except OSError as exc:
             raise UsageError(f"{name}: cannot be read ({exc.strerror})") from None
@@ -1027,12 +1319,19 @@ def cmd_link(args) -> int:
     texts = []
     for name, data, iri in documents:
         try:
-            texts.append((name, read_document(data, name), iri))
-        except DocumentError as exc:
+            with input_limits.watch(limits, f"reading {name}"):
+                texts.append((name, read_document(data, name, limits.max_bytes), iri))
+        except (DocumentError, input_limits.LimitExceeded) as exc:
             raise UsageError(f"{name}: {exc}") from None
     index = ActIndex.from_store(open_store_from(args))
-    outputs = [render(link_text(text, index, args.lang, args.default_act, name=name, iri=iri), args.format)
-               for name, text, iri in texts]
+    outputs = []
+    for name, text, iri in texts:
+        try:
+            with input_limits.watch(limits, f"linking {name}"):
+                outputs.append(render(link_text(text, index, args.lang, args.default_act, name=name, iri=iri),
+                                      args.format))
+        except input_limits.LimitExceeded as exc:
+            raise UsageError(f"{name}: {exc}") from None
     if args.format == "json" and len(outputs) > 1:
         joined = "[\n" + ",\n".join(o.rstrip() for o in outputs) + "\n]\n"
     elif args.format == "ttl" and len(outputs) > 1:

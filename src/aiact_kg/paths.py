@@ -1,7 +1,7 @@
 """Where the data folders are: the one module that knows.
 
 In a checkout the folders sit at the top of the repository (``ontology/``, ``shapes/``,
-``queries/``, ``web/``, ``corpus/``, ``examples/``). A normal (non-editable) install carries
+``queries/``, ``web/``, ``corpus/``, ``examples/``, ``vocabularies/``). A normal (non-editable) install carries
 them inside the package under ``aiact_kg/_data/``. Everything else asks this module.
 """
 
@@ -27,6 +27,7 @@ QUERIES = DATA / "queries"
 WEB = DATA / "web"
 CORPUS = DATA / "corpus" / "eu-ai-act-2024-1689"
 EXAMPLES = DATA / "examples"
+VOCABULARIES = DATA / "vocabularies"
 
 
 def cache_dir() -> Path:

@@ -44,7 +44,7 @@ import pyoxigraph
 from pyoxigraph import BlankNode, NamedNode, QueryBoolean
 from SPARQLWrapper import POST, SPARQLWrapper
 
-from . import build
+from . import build, limits as input_limits
 from .store import GRAPH_FORMATS, QueryError, QueryShape, Store, StoreError, prefixes, serialize_term, with_values
 
 #: The named graph that holds the product's graph when ``--graph`` is not given.
@@ -434,14 +434,23 @@ class RemoteStore(Store):
         return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
     def load(self, files: Iterable[Path | str] | None = None, *, chunk_triples: int = 10_000,
-             chunk_bytes: int = 4_000_000, progress: Callable[[int, int], None] | None = None) -> LoadReport:
+             chunk_bytes: int = 4_000_000, progress: Callable[[int, int], None] | None = None,
+             limits: "input_limits.Limits | None" = None) -> LoadReport:
         """Replace the named graph with the triples of N-Triples ``files`` (the built graph
         by default): chunks into a fresh temporary graph, a count check, then one ``MOVE``."""
         start = time.perf_counter()
         files = [Path(f) for f in files] if files is not None else build.graph_files(self.base)
+        if limits is not None:
+            size = sum(f.stat().st_size for f in files if f.is_file())
+            if limits.max_bytes is not None and size > limits.max_bytes:
+                raise StoreError(str(input_limits.size_error(size, limits, "the graph to load")))
         batches = _Batches(files, chunk_triples, chunk_bytes)
         total = batches.total
-        temporary = f"urn:aiact-kg:loading:{uuid.uuid4()}"
+        if limits is not None and limits.max_triples is not None and total > limits.max_triples:
+            raise StoreError(f"the graph to load has {total:,} triples; loads over {limits.max_triples:,} are "
+                             f"refused (raise the limit with {limits.how('max_triples')})")
+        self._drop_stale_loads()
+        temporary = f"{self._loading_prefix()}{uuid.uuid4()}"
         sent = 0
         try:
             if progress:
@@ -462,6 +471,24 @@ class RemoteStore(Store):
             self._drop_quietly(temporary)
             raise
         return LoadReport(self.graph, total, time.perf_counter() - start)
+
+    def _loading_prefix(self) -> str:
+        """Temporary graphs of loads into this graph are named with this prefix."""
+        import hashlib
+
+        return f"urn:aiact-kg:loading:{hashlib.sha256(self.graph.encode()).hexdigest()[:16]}:"
+
+    def _drop_stale_loads(self) -> None:
+        """Drop what an interrupted load (killed before it could clean up) left on the server:
+        temporary graphs of loads into this graph. One load into a graph at a time."""
+        try:
+            rows = self._query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix)) }",
+                               {"prefix": self._loading_prefix()}, in_graph=False)
+            stale = [row["g"].value for row in rows]
+        except StoreError:
+            return  # the load itself says what is wrong with the server, after its retries
+        for graph in stale:
+            self.update(_update("DROP SILENT GRAPH ?graph", graph=graph))
 
     def _send_chunk(self, graph: str, chunk: "_Chunk", limit: int | None) -> int | None:
         """Send one chunk; if the server refuses it as a whole (a size limit, such as
@@ -674,8 +701,14 @@ def cmd_load(args) -> int:
 
     if not args.endpoint:
         raise UsageError("load pushes the graph to a SPARQL server: give --endpoint QUERY_URL")
+    limits = input_limits.from_options(args, input_limits.CLI_LOAD)
     store = open_store_from(args)
-    report = store.load(chunk_triples=args.chunk, progress=None if args.quiet else _progress_bar())
+    try:
+        with input_limits.watch(limits, "the load"):
+            report = store.load(chunk_triples=args.chunk, progress=None if args.quiet else _progress_bar(),
+                                limits=limits)
+    except input_limits.LimitExceeded as exc:
+        raise StoreError(f"{exc}; the previous graph was left in place") from None
     print(f"loaded {report.triples} triples into <{report.graph}> at {store.endpoint} "
           f"in {report.seconds:.1f} s ({report.rate:,.0f} triples/s)")
     return 0
@@ -689,5 +722,6 @@ def register_command(subparsers, store_options) -> None:
                     "so the previous graph stays until the new one is complete.")
     parser.add_argument("--chunk", type=int, default=10_000, metavar="N", help="triples per request (default 10000)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    input_limits.add_options(parser, input_limits.CLI_LOAD)
     store_options(parser)
     parser.set_defaults(func=cmd_load)

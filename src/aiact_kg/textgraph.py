@@ -30,6 +30,7 @@ XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 XSD_DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
 DCT_SOURCE = NamedNode("http://purl.org/dc/terms/source")
 DCT_ISSUED = NamedNode("http://purl.org/dc/terms/issued")
+DCT_CITATION = NamedNode("http://purl.org/dc/terms/bibliographicCitation")
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 #: The version of the text encoded here: as published in the Official Journal.
@@ -157,6 +158,68 @@ class TextGraph:
                 else:
                     yield Triple(me, n(ELI.cites), self.iri(target))
 
+    # -- other acts ------------------------------------------------------------------------
+    def other_acts(self) -> dict[str, dict]:
+        """Every other act the text cites, by ELI: how the text names it in each language
+        (``label_en``: "Regulation (EU) No 1025/2012") and, where the Official Journal gives
+        its full reference in a footnote, that footnote (``note``) and its text
+        (``citation_en``: "Regulation (EU) No 1025/2012 of the European Parliament and of the
+        Council of 25 October 2012 on European standardisation … (OJ L 316, 14.11.2012, p. 12)").
+        The act a footnote describes is the first one it cites. An act that Annex I or Annex X
+        lists with its full reference ("Directive 2009/48/EC of the European Parliament and of
+        the Council of 18 June 2009 on the safety of toys (OJ L 170, 30.6.2009, p. 1)") and
+        that no footnote describes has that annex point as its ``note``."""
+        acts: dict[str, dict] = {}
+        for act in (self.english, self.french):
+            for note in act.footnotes:
+                text = " ".join(note.text)
+                first = next((c for c in crossrefs.find_citations(text, act.lang, None)
+                              if c.targets and c.targets[0].startswith("http") and c.start < 3), None)
+                if first is None:
+                    continue
+                entry = acts.setdefault(first.targets[0], {})
+                if entry.get("note", note.local_id) != note.local_id and f"citation_{act.lang}" in entry:
+                    continue  # described again by a later note: the first description stays
+                entry.setdefault("note", note.local_id)
+                if entry["note"] == note.local_id:
+                    entry[f"label_{act.lang}"] = first.text
+                    entry[f"citation_{act.lang}"] = text
+            for node in act.walk():
+                if node.local_id.startswith("anx_") and node.kind == "Point" and node.text:
+                    self._annex_reference(acts, node, act.lang)
+                for line in node.text + node.closing:
+                    for citation in crossrefs.find_citations(line, act.lang, node.local_id):
+                        for target in citation.targets:
+                            if target.startswith("http") and len(citation.targets) == 1:
+                                acts.setdefault(target, {}).setdefault(f"label_{act.lang}", citation.text)
+                            elif target.startswith("http"):
+                                acts.setdefault(target, {})
+        return acts
+
+    @staticmethod
+    def _annex_reference(acts: dict[str, dict], point: Provision, lang: str) -> None:
+        text = " ".join(point.text)
+        if not re.search(r"\((?:OJ|JO) [A-Z]", text):
+            return
+        found = crossrefs.find_citations(text, lang, point.local_id)
+        if not found or found[0].start > 2 or len(found[0].targets) != 1 or not found[0].targets[0].startswith("http"):
+            return
+        entry = acts.setdefault(found[0].targets[0], {})
+        if entry.setdefault("note", point.local_id) == point.local_id:
+            entry[f"label_{lang}"] = found[0].text
+            entry[f"citation_{lang}"] = re.sub(r"\s*[;,]\s*(?:and|or|et|ou)?$", "", text)  # the list's punctuation
+
+    def other_act_triples(self) -> Iterator[Triple]:
+        for eli, entry in self.other_acts().items():
+            me = NamedNode(eli)
+            if "note" in entry:
+                yield Triple(me, n(AIACT.referencedIn), self.iri(entry["note"]))
+            for lang in ("en", "fr"):
+                if entry.get(f"label_{lang}"):
+                    yield Triple(me, RDFS_LABEL, Literal(entry[f"label_{lang}"], language=lang))
+                if entry.get(f"citation_{lang}"):
+                    yield Triple(me, DCT_CITATION, Literal(entry[f"citation_{lang}"], language=lang))
+
     # -- definitions -------------------------------------------------------------------------
     def definition_triples(self) -> Iterator[Triple]:
         scheme = NamedNode(f"{self.act}/definitions")
@@ -176,11 +239,21 @@ class TextGraph:
                 if term.get(f"label_{lang}"):
                     yield Triple(concept, NamedNode(SKOS + "prefLabel"), Literal(term[f"label_{lang}"], language=lang))
                     yield Triple(concept, NamedNode(SKOS + "definition"), Literal(term[f"definition_{lang}"], language=lang))
+                if term.get(f"scope_{lang}"):
+                    yield Triple(concept, NamedNode(SKOS + "scopeNote"), Literal(term[f"scope_{lang}"], language=lang))
 
     # -- related recitals ------------------------------------------------------------------
-    def recital_triples(self, links: Iterable[tuple[str, str, float, str]]) -> Iterator[Triple]:
-        for article, recital, score, method in links:
+    def recital_triples(self, links: Iterable) -> Iterator[Triple]:
+        """The links of :func:`aiact_kg.recitals.related_recitals`: article, recital, score,
+        method and, where the link has them, the part of the article it rests on and the
+        defined terms the two share."""
+        for entry in links:
+            article, recital, score, method = entry
             link = NamedNode(f"{self.act}/recital-link/{article}/{recital}")
+            if getattr(entry, "provision", None):
+                yield Triple(link, n(AIACT.linkedProvision), self.iri(entry.provision))
+            for slug in getattr(entry, "terms", ()):
+                yield Triple(link, n(AIACT.sharedTerm), NamedNode(f"{self.act}/def/{slug}"))
             yield Triple(link, RDF_TYPE, n(AIACT.RecitalLink))
             yield Triple(link, n(AIACT.linkedArticle), self.iri(article))
             yield Triple(link, n(AIACT.linkedRecital), self.iri(recital))
@@ -188,10 +261,11 @@ class TextGraph:
             yield Triple(link, n(AIACT.linkMethod), Literal(method))
             yield Triple(self.iri(article), n(AIACT.explainedBy), self.iri(recital))
 
-    def triples(self, recital_links: Iterable[tuple[str, str, float, str]] = ()) -> Iterator[Triple]:
+    def triples(self, recital_links: Iterable = ()) -> Iterator[Triple]:
         yield from self.act_triples()
         yield from self.subdivision_triples()
         yield from self.citation_triples()
+        yield from self.other_act_triples()
         yield from self.definition_triples()
         yield from self.recital_triples(recital_links)
 
@@ -225,8 +299,12 @@ def sectionless_annex_points(index) -> dict[str, str]:
 
 # "‘deployer’ means …", "‘subject’, for the purpose of real-world testing, means …",
 # "‘law enforcement authority’ means:" followed by points.
-_EN_TERM = re.compile(r"^‘(?P<term>[^’]+)’(?P<scope>,[^‘’]*?,)?\s+means:?\s*(?P<definition>.*)$", re.S)
-_FR_TERM = re.compile(r"^«\s*(?P<term>[^»]+?)\s*»\s*(?P<scope>,[^«»]*?,)?\s*:?\s*(?P<definition>.*)$", re.S)
+_EN_TERM = re.compile(r"^‘(?P<term>[^’]+)’(?:,\s*(?P<scope>[^‘’]*?),)?\s+means:?\s*(?P<definition>.*)$", re.S)
+# "«déployeur», une personne …", "«autorités répressives»," followed by points. French prints
+# no verb between the term and its definition, so a scope ("aux fins des essais en conditions
+# réelles") is only told from the definition where the English point has one.
+_FR_TERM = re.compile(r"^«\s*(?P<term>[^»]+?)\s*»\s*,?\s*(?P<definition>.*)$", re.S)
+_LABEL_SPACE = re.compile(r"[\s\u00a0\u202f]+")
 
 
 def _body(point: Provision) -> str:
@@ -235,8 +313,16 @@ def _body(point: Provision) -> str:
     return printed[len(point.label):].lstrip() if point.label and printed.startswith(point.label) else printed
 
 
+def term_label(printed: str) -> str:
+    """A term as printed, its no-break spaces as plain spaces ("à\u00a0distance" -> "à distance")."""
+    return _LABEL_SPACE.sub(" ", printed).strip()
+
+
 def definitions(english: Act, french: Act) -> list[dict]:
-    """Article 3's numbered definitions: term and definition in both languages, by point."""
+    """Article 3's numbered definitions, by point: the term as printed (``label_*``), the
+    text of the point after the term exactly as printed (``definition_*``; in English after
+    "means"), and, for a term defined for one context only (point (58)), that context
+    (``scope_*``), which then stands between the term and the definition."""
     en_index, fr_index = english.index(), french.index()
     article = en_index["art_3"]
     out = []
@@ -246,27 +332,27 @@ def definitions(english: Act, french: Act) -> list[dict]:
         match = _EN_TERM.match(_body(point))
         if not match:
             continue
+        label = term_label(match["term"])
         term = {
             "number": point.number,
             "source": point.local_id,
-            "label_en": match["term"].strip(),
-            "definition_en": _scoped(match),
-            "slug": re.sub(r"[^a-z0-9]+", "-", match["term"].lower()).strip("-"),
+            "label_en": label,
+            "definition_en": match["definition"].strip(),
+            "slug": re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-"),
         }
+        if match["scope"]:
+            term["scope_en"] = match["scope"].strip()
         fr_point = fr_index.get(point.local_id)
         fr_match = _FR_TERM.match(_body(fr_point)) if fr_point else None
         if fr_match:
-            term["label_fr"] = fr_match["term"].strip()
-            term["definition_fr"] = _scoped(fr_match)
+            term["label_fr"] = term_label(fr_match["term"])
+            definition = fr_match["definition"].strip()
+            if match["scope"]:
+                scope, _, definition = definition.partition(", ")
+                term["scope_fr"] = scope.strip()
+            term["definition_fr"] = definition.strip()
         out.append(term)
     return out
-
-
-def _scoped(match: re.Match) -> str:
-    """The definition, with the scope the law gives it ("for the purpose of …") kept in front."""
-    scope = (match["scope"] or "").strip(" ,")
-    definition = match["definition"].strip()
-    return f"({scope}) {definition}" if scope else definition
 
 
 def canonical_decimal(value: float, places: int = 3) -> str:

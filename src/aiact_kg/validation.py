@@ -4,7 +4,9 @@ A description (Turtle, JSON-LD, RDF/XML or N-Triples) goes through four steps:
 
 1. **Read** it: the format from the file name or, failing that, from the content; a syntax
    error names the file, line and column; nothing is ever fetched (no remote JSON-LD context,
-   no external XML entity); files over 5 MB are refused.
+   no external XML entity, no DTD, no ``owl:imports``); the size, triples, time and memory
+   a description may take are bounded (:mod:`aiact_kg.limits`: 5 MB and 50,000 triples on the
+   command line, each with its flag to raise it).
 2. **Map** terms of AIRO and the W3C DPV AI Act extension to ours, after the alignments of
    ``ontology/`` (``owl:equivalentClass``, ``owl:equivalentProperty``, ``skos:exactMatch``…).
 3. **Validate** it with the shapes of ``shapes/`` (SHACL, with the SHACL Advanced Features'
@@ -32,6 +34,7 @@ import threading
 import urllib.parse
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -40,11 +43,15 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
-from . import build, paths, queries
+from . import build, limits as input_limits, paths, queries
+from .explanation import Evidence, Fact, SourceText
+from .legal_order import sort_key
+from .mapping import Mapper, Reading
 from .vocab import AIACT, ONTOLOGY_NS
+from .vocabularies import UnknownTerm, Vocabularies
 
 #: Descriptions larger than this are refused before they are parsed.
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = input_limits.CLI_VALIDATE.max_bytes
 
 VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
 
@@ -92,6 +99,12 @@ _DOCUMENTATION = {RDFS.label, RDFS.comment, SKOS.definition, SKOS.prefLabel, SKO
                   SKOS.scopeNote, SKOS.example, DCTERMS.description, DCTERMS.source, AIACT.excerpt}
 
 
+#: Individuals the engine applies itself before the shapes run (src/aiact_kg/mapping.py), which
+#: the shapes never read: left out of the ontology extract.
+_READ_BEFORE = {AIACT.AnnexIIIMapping, AIACT.PropertyMapping, AIACT.ContextMapping, AIACT.DeployerMapping,
+                AIACT.InformationKind, AIACT.KnownNamespace}
+
+
 class InputError(ValueError):
     """The description cannot be used: unreadable, too large, or a syntax error (the message
     names the file and, where the parser knows them, the line and column)."""
@@ -102,6 +115,22 @@ class InputError(ValueError):
         if line is not None:
             where += f":{line}" + (f":{column}" if column is not None else "")
         super().__init__(f"{where}: {message}")
+
+
+class UnknownTermsError(InputError):
+    """The description uses terms of a known vocabulary that the vocabulary does not define
+    (each named with its line, and the term meant where one is close); ``terms`` lists them."""
+
+    def __init__(self, terms: list, filename: str = ""):
+        self.terms = terms
+        first = terms[0]
+        more = f" (and {len(terms) - 1} more unknown terms)" if len(terms) > 1 else ""
+        super().__init__(f"unknown term: {first.message}{more}", filename, first.line)
+
+    def lines(self) -> list[str]:
+        where = self.filename or "description"
+        return [f"{where}:{t.line}: unknown term: {t.message}" if t.line else f"{where}: unknown term: {t.message}"
+                for t in self.terms]
 
 
 class EngineError(RuntimeError):
@@ -126,6 +155,7 @@ class Finding:
     applicable_from: date | None = None
     shape: str | None = None
     component: str | None = None
+    facts: list[Fact] = field(default_factory=list)
 
     @property
     def sources(self) -> list[str]:
@@ -145,6 +175,15 @@ class Tier:
     iri: str
     label: str
     provisions: list[str] = field(default_factory=list)
+    definition: str = ""
+    #: the statements that concern this class itself (Article 6(4) and 49(2) for a derogated
+    #: system...), each {"obligation", "label", "provisions"}
+    duties: list[dict] = field(default_factory=list)
+
+
+#: A class's own duties are printed with its classification when there are at most this many
+#: (the duties of a derogated system; the high-risk regime's are in the findings and --explain).
+SHORT_DUTIES = 6
 
 
 @dataclass
@@ -170,11 +209,24 @@ class Classification:
     provisions: list[str] = field(default_factory=list)
     points: list[str] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    #: the kinds of information (labels) a description must give before minimal risk can be concluded
+    missing: list[str] = field(default_factory=list)
+    #: with ``explain``: the obligations each class brings, with the date each applies from
+    obligations: list[dict] = field(default_factory=list)
+
+    @property
+    def insufficient(self) -> bool:
+        """Too little information to classify: no regime applies on what is said, and what is
+        said lacks the intended purpose, or any context, persons affected or sector."""
+        return bool(self.missing)
 
     @property
     def minimal(self) -> bool:
-        """Minimal risk: no tier but the minimal one, and no class beyond that of an AI system."""
-        return all(t.iri == str(AIACT.MinimalRisk) for t in self.tiers) and not self.classes
+        """Minimal risk: no tier but the minimal one, no class beyond that of an AI system, and
+        enough information to conclude it."""
+        return (all(t.iri == str(AIACT.MinimalRisk) for t in self.tiers) and not self.classes
+                and not self.missing)
 
 
 @dataclass
@@ -184,10 +236,11 @@ class Report:
     conforms: bool
     classification: list[Classification] = field(default_factory=list)
     results: list[Finding] = field(default_factory=list)
-    unknown_terms: list[str] = field(default_factory=list)
+    unknown_terms: list[UnknownTerm] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     triples: int = 0
     labels: dict[str, str] = field(default_factory=dict, repr=False)
+    explained: bool = False
 
     @property
     def violations(self) -> list[Finding]:
@@ -209,13 +262,16 @@ class Report:
             "triples": self.triples,
             "classification": [
                 {"node": c.node, "label": c.label, "minimal": c.minimal,
+                 "insufficient_information": c.missing,
                  "tiers": [asdict(t) for t in c.tiers], "classes": [asdict(t) for t in c.classes],
                  "provisions": c.provisions, "points": c.points,
-                 "roles": [asdict(r) for r in c.roles]}
+                 "roles": [asdict(r) for r in c.roles],
+                 "evidence": [e.as_dict() for e in c.evidence],
+                 **({"obligations": c.obligations} if c.obligations else {})}
                 for c in self.classification
             ],
             "results": [r.as_dict() for r in self.results],
-            "unknown_terms": self.unknown_terms,
+            "unknown_terms": [t.as_dict() for t in self.unknown_terms],
             "warnings": self.warnings,
         }
 
@@ -239,20 +295,34 @@ def _base_iri(filename: str) -> str:
     return "file:///description/" + urllib.parse.quote(Path(filename or "description").name)
 
 
-def parse(data: bytes, filename: str = "") -> rdflib.Graph:
-    """The description as an rdflib graph. Raises :class:`InputError` when it is too large or
-    not valid in its format. The parser never loads anything from the network or the disk:
-    a JSON-LD ``@context`` given by URL and an XML external entity are errors."""
-    if len(data) > MAX_BYTES:
-        raise InputError(f"the file is {len(data) / 1048576:.1f} MB; descriptions over "
-                         f"{MAX_BYTES // 1048576} MB are refused", filename)
+def parse(data: bytes, filename: str = "", limits: input_limits.Limits | None = None) -> rdflib.Graph:
+    """The description as an rdflib graph. Raises :class:`InputError` when it is larger than
+    ``limits`` allow (bytes, triples) or not valid in its format. The parser never loads
+    anything from the network or the disk: a JSON-LD ``@context`` given by URL, an XML
+    external entity or DTD are errors, and so are nested XML entities."""
+    limits = limits or input_limits.CLI_VALIDATE
     fmt = detect_format(data, filename)
     try:
+        input_limits.check_size(len(data), limits)
+        if fmt == pyoxigraph.RdfFormat.RDF_XML:
+            input_limits.check_rdf_xml(data, limits)
+        elif fmt == pyoxigraph.RdfFormat.JSON_LD:
+            data = input_limits.check_json_ld(data)
+    except input_limits.LimitExceeded as exc:
+        raise InputError(str(exc), filename) from None
+    most = limits.max_triples
+    try:
         quads = pyoxigraph.parse(data, format=fmt, base_iri=_base_iri(filename))
+        if most is not None:  # counted before anything is built from them
+            quads = list(islice(quads, most + 1))
+            if len(quads) > most:
+                raise input_limits.triples_error(limits)
         graph = DescriptionGraph()
         add = graph.add
         for quad in quads:
             add((_rdflib(quad.subject), _rdflib(quad.predicate), _rdflib(quad.object)))
+    except input_limits.LimitExceeded as exc:
+        raise InputError(str(exc), filename) from None
     except SyntaxError as exc:
         raise InputError(_syntax_message(exc, fmt), filename, exc.lineno, exc.offset) from None
     except (ValueError, OSError) as exc:
@@ -375,9 +445,12 @@ class Engine:
         self.deferrals = self._load_deferrals()
         self.known_terms = self._load_known_terms()
         self.mapping = self._load_mapping()
+        self.vocabularies = self._load_vocabularies()
+        self.mapper = Mapper(self.store, self.mapping, self.vocabularies.canonical)
         self.artefact_classes = self._subclasses(ARTEFACT_ROOTS)
         self._labels: dict[str, str] = {}
         self._sources: dict[str, list[str]] = {}
+        self._definitions: dict[str, str] = {}
         self._lock = threading.Lock()
 
     # loading
@@ -429,7 +502,7 @@ class Engine:
         for s in set(whole.subjects(RDF.type)):
             if not (isinstance(s, URIRef) and str(s).startswith(ONTOLOGY_NS)):
                 continue
-            if any(t in _TERM_TYPES for t in whole.objects(s, RDF.type)):
+            if any(t in _TERM_TYPES or t in _READ_BEFORE for t in whole.objects(s, RDF.type)):
                 continue
             for p, o in whole.predicate_objects(s):
                 if p not in _DOCUMENTATION:
@@ -487,6 +560,16 @@ class Engine:
         rows = self.store.run("validation-terms", namespace=ONTOLOGY_NS)
         return {row["term"].value for row in rows}
 
+    def _load_vocabularies(self) -> Vocabularies:
+        """The namespaces the validator knows and their terms (``vocabularies/``); ours and
+        ELI's from the built graph."""
+        eli = "http://data.europa.eu/eli/ontology#"
+        used = {eli: {row["term"].value for row in self.store.run("validation-namespace-terms", namespace=eli)}}
+        try:
+            return Vocabularies(self.known_terms, used)
+        except (OSError, ValueError) as exc:
+            raise EngineError(f"the vocabularies cannot be read: {exc}") from None
+
     def _load_mapping(self) -> dict:
         """External term -> our term, from the alignments of the ontology (AIRO, DPV…)."""
         mapping = {}
@@ -522,25 +605,44 @@ class Engine:
         label = next((r["label"].value for r in rows if "label" in r), None)
         self._labels[iri] = label or _local_name(iri)
         self._sources[iri] = sorted({r["source"].value for r in rows if "source" in r})
+        self._definitions[iri] = next((r["definition"].value for r in rows if "definition" in r), "")
+
+    def definition(self, iri: str) -> str:
+        if iri not in self._definitions:
+            self._describe(iri)
+        return self._definitions[iri]
 
     # validating
 
-    def validate(self, data: bytes, filename: str = "description.ttl", on: date | None = None) -> Report:
+    def validate(self, data: bytes, filename: str = "description.ttl", on: date | None = None,
+                 limits: input_limits.Limits | None = None, allow_unknown_terms: bool = False,
+                 explain: bool = False) -> Report:
+        """Validate one description. Unknown terms of a known vocabulary raise
+        :class:`UnknownTermsError` unless ``allow_unknown_terms``; ``explain`` adds to each
+        classification the obligations it brings; ``limits`` bounds its size and triples."""
         on = on or date.today()
-        graph = parse(data, filename)
-        return self.validate_graph(graph, filename, on)
+        graph = parse(data, filename, limits)
+        return self.validate_graph(graph, filename, on, SourceText(data), allow_unknown_terms, explain)
 
-    def validate_graph(self, graph: rdflib.Graph, source: str, on: date) -> Report:
+    def validate_graph(self, graph: rdflib.Graph, source: str, on: date, text: SourceText | None = None,
+                       allow_unknown_terms: bool = True, explain: bool = False) -> Report:
+        text = text or SourceText(graph.serialize(format="nt").encode("utf-8"))
         triples = len(graph)
-        unknown = self.unknown_terms(graph)
-        self.map_terms(graph)
+        unknown = self.vocabularies.unknown_terms(graph)
+        for term in unknown:
+            term.line = min(text.lines_of(URIRef(term.iri)), default=None)
+        refused = [t for t in unknown if t.refused]
+        if refused and not allow_unknown_terms:
+            raise UnknownTermsError(refused, source)
+        reading = self.map_terms(graph)
+        described = set(graph)
         report = Report(source=source, on=on, conforms=True, unknown_terms=unknown, triples=triples)
         ill_typed = self.ill_typed(graph)
         if ill_typed:
             report.warnings.append("Values that are not valid for their datatype (read as text): " + ", ".join(ill_typed))
-        if unknown:
-            report.warnings.append("Terms of the aiact: namespace that the ontology does not define (misspelt?): "
-                                   + ", ".join(unknown))
+        for term in unknown:
+            where = f"line {term.line}: " if term.line else ""
+            report.warnings.append(f"{where}unknown term: {term.message}")
         if triples == 0:
             report.conforms = False
             report.results.append(Finding(
@@ -551,6 +653,7 @@ class Engine:
         results_graph = self._run_shapes(graph)
         report.results = self._findings(results_graph, on, graph)
         report.classification = self._classification(graph)
+        self._explain(report, graph, described, reading, text, explain)
         if not report.classification:
             report.warnings.append("No AI system or general-purpose AI model found: type the system "
                                    "aiact:AISystem (or the model aiact:GeneralPurposeAIModel).")
@@ -567,27 +670,9 @@ class Engine:
                 found.add(f"{o.n3()} (on {p.n3()})")
         return sorted(found)
 
-    def unknown_terms(self, graph: rdflib.Graph) -> list[str]:
-        used = set()
-        for triple in graph:
-            for term in triple:
-                if isinstance(term, URIRef) and str(term).startswith(ONTOLOGY_NS):
-                    used.add(str(term))
-        return sorted(used - self.known_terms)
-
-    def map_terms(self, graph: rdflib.Graph) -> int:
-        """Add, beside each triple using an aligned external term, the same triple in our terms."""
-        if not self.mapping:
-            return 0
-        mapping = self.mapping
-        added = []
-        for s, p, o in graph:
-            s2, p2, o2 = mapping.get(s, s), mapping.get(p, p), mapping.get(o, o)
-            if (s2, p2, o2) != (s, p, o):
-                added.append((s2, p2, o2))
-        for triple in added:
-            graph.add(triple)
-        return len(added)
+    def map_terms(self, graph: rdflib.Graph) -> Reading:
+        """Read the terms of other vocabularies into ours (see :mod:`aiact_kg.mapping`)."""
+        return self.mapper.apply(graph, self.artefact_classes)
 
     def _run_shapes(self, graph: rdflib.Graph) -> rdflib.Graph:
         import pyshacl
@@ -641,7 +726,7 @@ class Engine:
                 finding.provisions = sorted(str(s) for s in self.shapes.objects(shape, DCTERMS.source))
             findings.append(finding)
         order = {VIOLATION: 0, WARNING: 1, INFO: 2}
-        findings.sort(key=lambda f: (order.get(f.severity, 3), f.focus, f.obligation or "", f.message))
+        findings.sort(key=lambda f: (order.get(f.severity, 3), f.focus, sort_key(f.obligation or ""), f.message))
         return findings
 
     def _classification(self, graph: rdflib.Graph) -> list[Classification]:
@@ -686,9 +771,23 @@ class Engine:
         deployer, the provider of a general-purpose model…), with the provisions the rules
         cite for it (Article 25(1) where a deployer, importer or distributor became provider)."""
         roles = []
+        # Article 25(1): whoever rebranded, substantially modified or repurposed a high-risk
+        # system is its provider (the rules added it with aiact:hasProvider); for that system
+        # it is no longer a distributor or importer making the checks of Articles 23 and 24,
+        # and the provider that initially placed it on the market is no longer its provider
+        # (Article 25(2)).
+        providers = set(graph.objects(node, AIACT.hasProvider))
+        new_providers = {org for prop in PROVIDER_CHANGES for org in graph.objects(node, prop)} & providers
+        initial = providers - new_providers if new_providers else set()
         for prop, role in ROLE_PROPERTIES.items():
             allowed = self._subclasses((role,))
             for org in sorted(set(graph.objects(node, prop)), key=str):
+                if org in new_providers and role in (AIACT.Distributor, AIACT.Importer):
+                    continue
+                if org in initial and role == AIACT.Provider:
+                    cls = str(AIACT.InitialProvider)
+                    roles.append(Role(_show(org), _label(graph, org), cls, self.label(cls), self.sources(cls)))
+                    continue
                 typed = set(graph.objects(org, RDF.type)) & allowed
                 specific = sorted(typed - self._superclasses(typed), key=str) or [role]
                 provisions = sorted(str(p) for p in graph.objects(org, AIACT.classifiedUnder))
@@ -697,6 +796,102 @@ class Engine:
                                       provisions if role == AIACT.Provider else []))
         return roles
 
+    # explaining the verdict
+
+    #: Properties of ours that are not facts a classification rests on.
+    _NOT_FACTS = frozenset({AIACT.hasMeasure, AIACT.riskTier, AIACT.classifiedUnder, AIACT.prohibitedUnder})
+
+    def _explain(self, report: Report, graph, described: set, reading: Reading, text: SourceText,
+                 explain: bool) -> None:
+        """Give each classification the facts it rests on (by line) and, where the description
+        says too little for the conclusion of minimal risk, what it does not say; give each
+        finding the facts of its node's classification."""
+        entries = {}
+        for entry in report.classification:
+            node = BNode(entry.node[2:]) if entry.node.startswith("_:") else URIRef(entry.node)
+            facts = sorted((t for t in described if t[0] == node and self._is_fact(t)), key=lambda t: (str(t[1]), str(t[2])))
+            entry.evidence = self._evidence(entry, facts, reading, text)
+            if all(t.iri == str(AIACT.MinimalRisk) for t in entry.tiers) and not entry.classes:
+                entry.missing = self._missing(graph, node)
+                if entry.missing:
+                    tier = str(AIACT.InsufficientInformation)
+                    entry.tiers = [Tier(tier, self.label(tier), self.sources(tier), self.definition(tier))]
+            if explain:
+                entry.obligations = self._obligations_of(entry, graph, node)
+            for tier in entry.tiers + entry.classes:
+                tier.definition = self.definition(tier.iri)
+            for cls in entry.classes:
+                cls.duties = [{"obligation": f.iri, "label": f.label, "provisions": list(f.provisions)}
+                              for f in sorted(self.obligations.values(), key=lambda f: f.iri) if cls.iri in f.concerns]
+            entries[entry.node] = entry
+        for finding in report.results:
+            entry = entries.get(finding.focus)
+            if entry is not None:
+                seen = []
+                for evidence in entry.evidence:
+                    seen.extend(f for f in evidence.facts if f not in seen)
+                finding.facts = seen
+        report.explained = explain
+
+    def _is_fact(self, triple) -> bool:
+        _, p, o = triple
+        if p == RDF.type:
+            return o in self.artefact_classes and o not in ARTEFACT_ROOTS
+        return str(p).startswith(ONTOLOGY_NS) and p not in self._NOT_FACTS
+
+    def _bears_on(self, triple, provision: str) -> bool:
+        _, p, o = triple
+        cited = list(self.sources(str(p))) if p != RDF.type else []
+        if isinstance(o, URIRef) and str(o).startswith(ONTOLOGY_NS):
+            cited += [str(x) for x in self.ontology.objects(o, AIACT.listedIn)] + self.sources(str(o))
+        return any(_related(c, provision) for c in cited)
+
+    def _evidence(self, entry: Classification, facts: list, reading: Reading, text: SourceText) -> list[Evidence]:
+        found = []
+        for provision in dict.fromkeys(entry.provisions + entry.points):
+            bearing = [t for t in facts if self._bears_on(t, provision)] or facts
+            located: list[Fact] = []
+            for triple in bearing:
+                for origin in reading.origin(triple):
+                    fact = text.fact(origin, text.compact)
+                    if fact not in located:
+                        located.append(fact)
+            located.sort(key=lambda f: (f.line or 0, f.subject, f.predicate, f.object))
+            found.append(Evidence(provision, located))
+        return found
+
+    def _missing(self, graph, node) -> list[str]:
+        """The kinds of information the description leaves out, when it says too little to
+        conclude minimal risk: no intended purpose, or none of context, persons and sector."""
+        kinds = (AIACT.PurposeInformation, AIACT.ContextInformation, AIACT.PersonsInformation, AIACT.SectorInformation)
+        stated = self.mapper.stated(graph, node, kinds)
+        absent = [k for k in kinds if not stated[k]]
+        if AIACT.PurposeInformation in absent or len(absent) == len(kinds) - 1:
+            return [self.label(str(k)) for k in absent]
+        return []
+
+    def _obligations_of(self, entry: Classification, graph, node) -> list[dict]:
+        """The statements a classification brings: those that concern the node's classes (or
+        a class above them, short of every AI system or model), the prohibitions of the points
+        it is prohibited under, and the duties that bind every AI system (the provisions the
+        ontology cites for a system no regime applies to: Article 4)."""
+        classes = set(graph.objects(node, RDF.type)) & self.artefact_classes
+        classes = (classes | self._superclasses(classes)) - set(ARTEFACT_ROOTS)
+        every_system = set(self.sources(str(AIACT.InsufficientInformation)))
+        found = []
+        for facts in sorted(self.obligations.values(), key=lambda f: f.iri):
+            concerned = {URIRef(c) for c in facts.concerns}
+            if facts.prohibition:
+                brought = any(p in entry.provisions for p in facts.provisions)
+            else:
+                brought = bool(concerned & classes) and not (concerned & {AIACT.ProhibitedAISystem}) or \
+                    bool(concerned & set(ARTEFACT_ROOTS)) and bool(set(facts.provisions) & every_system)
+            if brought:
+                found.append({"obligation": facts.iri, "label": facts.label, "provisions": list(facts.provisions),
+                              "applicable_from": facts.applicable_from.isoformat() if facts.applicable_from else None})
+        return found
+
+
     def _report_labels(self, report: Report) -> dict[str, str]:
         iris = set()
         for finding in report.results:
@@ -704,11 +899,25 @@ class Engine:
         for entry in report.classification:
             iris.update(entry.provisions)
             iris.update(entry.points)
+            for item in entry.obligations:
+                iris.update(item["provisions"])
             for tier in entry.tiers + entry.classes:
                 iris.update(tier.provisions)
+                for duty in tier.duties:
+                    iris.update(duty["provisions"])
             for role in entry.roles:
                 iris.update(role.provisions)
         return {iri: self.label(iri) for iri in sorted(iris)}
+
+
+#: The properties by which Article 25(1) makes an organisation the provider of a system.
+PROVIDER_CHANGES = (AIACT.rebrandedBy, AIACT.substantiallyModifiedBy, AIACT.repurposedBy)
+
+
+def _related(a: str, b: str) -> bool:
+    """Whether two provisions are the same or one is part of the other (art_5.par_1 and
+    art_5.par_1.pnt_f)."""
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")
 
 
 def _optional(term) -> str | None:
@@ -756,20 +965,26 @@ def use_engine(new: Engine | None) -> None:
         _ENGINE = new
 
 
-def validate_bytes(data: bytes, filename: str = "description.ttl", on: date | None = None, store=None) -> Report:
+def validate_bytes(data: bytes, filename: str = "description.ttl", on: date | None = None, store=None,
+                   limits: input_limits.Limits | None = None, allow_unknown_terms: bool = False,
+                   explain: bool = False) -> Report:
     """Validate one description given as bytes; ``filename`` tells its format (and names it in
-    messages), ``store`` the graph to take the obligations from (see :func:`engine`). Raises
-    :class:`InputError` (a ``ValueError``) when it cannot be read."""
-    return engine(store).validate(data, filename, on or date.today())
+    messages), ``store`` the graph to take the obligations from (see :func:`engine`),
+    ``limits`` what it may cost (the command line's by default: size and triples here; time
+    and memory where the caller wraps it in :func:`aiact_kg.limits.watch`). Raises
+    :class:`InputError` (a ``ValueError``) when it cannot be read or is over a limit,
+    :class:`UnknownTermsError` (an ``InputError``) when it uses unknown terms and
+    ``allow_unknown_terms`` is not set."""
+    return engine(store).validate(data, filename, on or date.today(), limits, allow_unknown_terms, explain)
 
 
-def read_file(path: Path | str) -> bytes:
+def read_file(path: Path | str, limits: input_limits.Limits | None = None) -> bytes:
     path = Path(path)
+    limits = limits or input_limits.CLI_VALIDATE
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"the file is {size / 1048576:.1f} MB; descriptions over "
-                             f"{MAX_BYTES // 1048576} MB are refused", str(path))
+        if limits.max_bytes is not None and size > limits.max_bytes:
+            raise InputError(str(input_limits.size_error(size, limits)), str(path))
         if not path.is_file():
             raise InputError("not a file", str(path))
         return path.read_bytes()
@@ -777,9 +992,9 @@ def read_file(path: Path | str) -> bytes:
         raise InputError(f"cannot be read ({exc.strerror or exc})", str(path)) from None
 
 
-def validate_files(paths_: Sequence[Path | str], on: date | None = None) -> list[Report]:
+def validate_files(paths_: Sequence[Path | str], on: date | None = None, allow_unknown_terms: bool = False) -> list[Report]:
     """Validate each file; raises :class:`InputError` at the first that cannot be read."""
-    return [validate_bytes(read_file(p), str(p), on) for p in paths_]
+    return [validate_bytes(read_file(p), str(p), on, allow_unknown_terms=allow_unknown_terms) for p in paths_]
 
 
 # -- renderers ---------------------------------------------------------------------------------
@@ -796,16 +1011,24 @@ def render_text(report: Report) -> str:
         lines.append(f"  {entry.label} <{entry.node}>")
         if entry.minimal:
             lines.append("    no specific regime of the Act: minimal risk (AI literacy, Article 4, still applies)")
+        if entry.missing:
+            lines.append("    insufficient information to classify: the description does not state "
+                         + ", ".join(entry.missing) + "; only the duties that bind every AI system are checked "
+                         "(AI literacy, Article 4)")
         for tier in entry.tiers:
             lines.append(f"    tier: {tier.label}" + (f" — {cite(tier.provisions)}" if tier.provisions else ""))
         for cls in entry.classes:
             lines.append(f"    class: {cls.label}" + (f" — {cite(cls.provisions)}" if cls.provisions else ""))
+            if 0 < len(cls.duties) <= SHORT_DUTIES:
+                lines.extend(f"      duty: {d['label']} — {cite(d['provisions'])}" for d in cls.duties)
         if entry.provisions:
             lines.append(f"    classified under: {cite(entry.provisions)}")
         if entry.points:
             lines.append(f"    listed at: {cite(entry.points)}")
         for role in entry.roles:
             lines.append(f"    {role.role_label}: {role.label}" + (f" — {cite(role.provisions)}" if role.provisions else ""))
+        if report.explained:
+            lines.extend(_chain(entry, cite))
     if report.results:
         lines.append(f"  findings ({len(report.violations)} violations, {len(report.results) - len(report.violations)} warnings):")
     for finding in report.results:
@@ -818,7 +1041,31 @@ def render_text(report: Report) -> str:
         if finding.applicable_from:
             details.append(f"applies from {finding.applicable_from.isoformat()}")
         lines.append("      " + "; ".join(details))
+        if report.explained and finding.facts:
+            lines.append("      facts: " + "; ".join(f.text() for f in finding.facts))
     return "\n".join(lines)
+
+
+def _chain(entry: Classification, cite) -> list[str]:
+    """The reasoning of one classification: facts -> definition -> classification ->
+    obligation -> applicable from."""
+    lines = ["    explanation:"]
+    for evidence in entry.evidence:
+        lines.append(f"      {cite([evidence.provision])}, because the description says:")
+        lines.extend(f"        {fact.text()}" for fact in evidence.facts)
+    for tier in entry.classes + entry.tiers:
+        if tier.definition:
+            lines.append(f"      definition of {tier.label}" + (f" ({cite(tier.provisions)})" if tier.provisions else "")
+                         + f": {tier.definition}")
+    classes = ", ".join(t.label for t in entry.classes + entry.tiers) or "an AI system"
+    lines.append(f"      classification: {classes}")
+    if entry.obligations:
+        lines.append("      obligations:")
+    for item in entry.obligations:
+        when = f"applicable from {item['applicable_from']}" if item["applicable_from"] else "no date of application"
+        lines.append(f"        {item['obligation'].rsplit('/', 1)[-1]} — {item['label'] or ''} — "
+                     f"{cite(item['provisions'])} — {when}")
+    return lines
 
 
 def render_json(reports: Sequence[Report]) -> str:
@@ -867,8 +1114,13 @@ def report_graph(reports: Sequence[Report]) -> rdflib.Graph:
                 graph.add((result, AIACT.applicableFrom, Literal(finding.applicable_from)))
         for entry in report.classification:
             subject = node(entry.node)
+            if entry.missing:
+                graph.add((subject, RDFS.comment, Literal(
+                    "Insufficient information to classify: the description does not state " + ", ".join(entry.missing),
+                    lang="en")))
             for tier in entry.tiers:
-                graph.add((subject, AIACT.riskTier, URIRef(tier.iri)))
+                if tier.iri != str(AIACT.InsufficientInformation):
+                    graph.add((subject, AIACT.riskTier, URIRef(tier.iri)))
             for cls in entry.classes:
                 graph.add((subject, RDF.type, URIRef(cls.iri)))
             for provision in entry.provisions:
@@ -898,6 +1150,13 @@ def register_command(subparsers, store_options) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="a description in Turtle, JSON-LD, RDF/XML or N-Triples")
     p.add_argument("--on", metavar="DATE", help="the date the Act is applied as of (YYYY-MM-DD; default today)")
     p.add_argument("--format", choices=sorted(RENDERERS), default="text")
+    input_limits.add_options(p, input_limits.CLI_VALIDATE)
+    p.add_argument("--allow-unknown-terms", action="store_true",
+                   help="report terms of a known vocabulary (aiact, AIRO, VAIR, DPV, ELI) that it does not define "
+                        "as a warning instead of refusing the description")
+    p.add_argument("--explain", action="store_true",
+                   help="print, for each classification, the chain facts (by line) -> definition -> "
+                        "classification -> obligation -> applicable from")
     store_options(p)
     p.set_defaults(func=cmd_validate)
 
@@ -915,10 +1174,22 @@ def cmd_validate(args) -> int:
         from .cli import open_store_from
 
         use_engine(Engine(store=open_store_from(args), base=args.base))
+    limits = input_limits.from_options(args, input_limits.CLI_VALIDATE)
     reports, status = [], 0
     for name in args.files:
         try:
-            reports.append(validate_bytes(read_file(name), name, on))
+            with input_limits.watch(limits, f"validating {name}"):
+                reports.append(validate_bytes(read_file(name, limits), name, on, limits=limits,
+                                              allow_unknown_terms=args.allow_unknown_terms, explain=args.explain))
+        except input_limits.LimitExceeded as exc:
+            print(f"aiact-kg: error: {name}: {exc}", file=sys.stderr)
+            status = 2
+        except UnknownTermsError as exc:
+            for line in exc.lines():
+                print(f"aiact-kg: error: {line}", file=sys.stderr)
+            print("aiact-kg: a description that relies on unknown terms is not validated "
+                  "(--allow-unknown-terms reports them as warnings)", file=sys.stderr)
+            status = 2
         except InputError as exc:
             print(f"aiact-kg: error: {exc}", file=sys.stderr)
             status = 2

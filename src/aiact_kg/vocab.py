@@ -69,6 +69,9 @@ class AIACT(DefinedNamespace):
     printedLabel: URIRef
     order: URIRef
     hasFootnote: URIRef
+    referencedIn: URIRef
+    linkedProvision: URIRef
+    sharedTerm: URIRef
     inVersion: URIRef
     versionOf: URIRef
     citesOtherAct: URIRef
@@ -110,3 +113,44 @@ class AIACT(DefinedNamespace):
     obligation: URIRef
     applicableFrom: URIRef
     excerpt: URIRef
+    # reading other vocabularies (mapping.py, vocabularies.py)
+    KnownNamespace: URIRef
+    termListFile: URIRef
+    completeTermList: URIRef
+    aliasOf: URIRef
+    mapsDomain: URIRef
+    mapsExcludedDomain: URIRef
+    mapsPurpose: URIRef
+    mapsCapability: URIRef
+    mapsAlsoCapability: URIRef
+    mapsSystemType: URIRef
+    mapsSubject: URIRef
+    mapsLocality: URIRef
+    mapsDeployer: URIRef
+    mapsToUseCase: URIRef
+    impliesTrue: URIRef
+    impliesContext: URIRef
+    impliesPersons: URIRef
+    impliesArea: URIRef
+    requiresSubjectAtRisk: URIRef
+    alsoStatedBy: URIRef
+    DeployerMapping: URIRef
+    AnnexIIIMapping: URIRef
+    PropertyMapping: URIRef
+    ContextMapping: URIRef
+    InformationKind: URIRef
+    PersonsInformation: URIRef
+    ImpactInformation: URIRef
+    PurposeInformation: URIRef
+    ContextInformation: URIRef
+    SectorInformation: URIRef
+    usedIn: URIRef
+    affectedPersons: URIRef
+    usedInArea: URIRef
+    hasMeasure: URIRef
+    InsufficientInformation: URIRef
+    InitialProvider: URIRef
+    ProhibitedAISystem: URIRef
+    rebrandedBy: URIRef
+    substantiallyModifiedBy: URIRef
+    repurposedBy: URIRef

@@ -40,3 +40,11 @@ def live_server(app):
     host, port = server.effective_host, server.effective_port
     yield f"http://{host}:{port}"
     server.close()
+
+
+@pytest.fixture(scope="session")
+def index(store):
+    """The Act as the linker knows it."""
+    from aiact_kg import linker
+
+    return linker.ActIndex.from_store(store)

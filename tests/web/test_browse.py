@@ -51,10 +51,12 @@ def test_references_to_other_acts_link_to_their_eli(client):
     assert 'href="http://data.europa.eu/eli/reg/2016/679/oj"' in page
 
 
-def test_defined_terms_link_to_their_definition_with_a_tooltip(client):
+def test_defined_terms_link_to_their_definition_titled_with_the_defining_point(client):
     page = text_of(client.get("/reg/2024/1689/art_6"))
     link = re.search(r'<a class="term" href="/definitions#ai-system" title="([^"]+)">AI system</a>', page)
-    assert link and link.group(1).replace("\xa0", " ").startswith("a machine-based system")
+    assert link and link.group(1) == "Article 3, point (1)"
+    definition = client.get("/definitions.json").get_json()["ai-system"]["definition"]["en"]
+    assert definition.replace("\xa0", " ").startswith("a machine-based system")
 
 
 def test_the_definition_itself_does_not_link_to_itself(client):

@@ -46,11 +46,21 @@ def test_the_language_filter_keeps_one_language(client):
     ("recital 53", "/reg/2024/1689/rct_53"),
     ("considérant 53", "/reg/2024/1689/rct_53"),
     ("Article 50", "/reg/2024/1689/art_50"),
+    ("cons. 53", "/reg/2024/1689/rct_53"),
+    ("art. 6, §2", "/reg/2024/1689/art_6#art_6.par_2"),
+    ("Article 3(4)", "/reg/2024/1689/art_3#art_3.pnt_4"),
 ])
 def test_a_reference_jumps_to_the_provision(client, query, target):
     response = client.get("/search", query_string={"q": query})
     assert response.status_code == 302
     assert response.headers["Location"] == target
+
+
+def test_a_citation_of_an_article_the_act_does_not_have_says_so(client):
+    response = client.get("/search", query_string={"q": "Article 114"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "the AI Act has no Article 114 (it has 113 articles)" in page
 
 
 def test_a_sentence_that_mentions_an_article_is_searched_not_jumped(client):

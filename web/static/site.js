@@ -1,14 +1,42 @@
 // Term tooltips: the definition of a defined term shown on hover or keyboard focus.
-// Progressive enhancement only: without this script each term link keeps its title.
+// The definitions come from /definitions.json, fetched once, on the first hover or focus.
+// Progressive enhancement only: without this script each term link keeps its short title
+// (the point of Article 3 that defines it) and leads to the glossary.
 (function () {
   "use strict";
   var tip = null;
+  var definitions = null;
+  var loading = null;
+  var current = null;
+  function load() {
+    if (!loading) {
+      loading = fetch("/definitions.json")
+        .then(function (response) { return response.ok ? response.json() : {}; })
+        .then(function (data) { definitions = data; return data; })
+        .catch(function () { definitions = {}; return definitions; });
+    }
+    return loading;
+  }
+  function definitionOf(link) {
+    var slug = (link.getAttribute("href") || "").split("#")[1];
+    var entry = definitions && slug ? definitions[slug] : null;
+    if (!entry) { return ""; }
+    var holder = link.closest("[lang]");
+    var lang = holder ? holder.getAttribute("lang") : "en";
+    return entry.definition[lang] || entry.definition.en || "";
+  }
   function hide() {
+    current = null;
     if (tip) { tip.remove(); tip = null; }
   }
   function show(link) {
     hide();
-    var text = link.getAttribute("data-definition");
+    current = link;
+    if (definitions === null) {
+      load().then(function () { if (current === link) { show(link); } });
+      return;
+    }
+    var text = definitionOf(link);
     if (!text) { return; }
     tip = document.createElement("div");
     tip.className = "term-tip";
@@ -28,8 +56,8 @@
     link.setAttribute("aria-describedby", "term-tip");
   }
   function prepare(link) {
-    if (link.hasAttribute("title")) {
-      link.setAttribute("data-definition", link.getAttribute("title"));
+    if (link.hasAttribute("title")) {  // the tooltip replaces the browser's own
+      link.setAttribute("data-source", link.getAttribute("title"));
       link.removeAttribute("title");
     }
   }

@@ -11,6 +11,7 @@
   and the query editor;
 - ``definitions``, ``obligations``, ``timeline``, ``ontology_docs``: the glossary of Article 3,
   the obligations by actor, the dates of Article 113, the ontology reference;
+- ``coverage``: what the graph models of each article, and the gaps;
 - ``validate``: checks a description of an AI system, when ``aiact_kg.validation`` is there;
 - ``link``: links the citations of the Act in a pasted or uploaded commentary.
 
@@ -24,6 +25,10 @@ Configuration (``create_app({...})``):
 ``SPARQL_TIMEOUT``   seconds a /sparql query may run (10)
 ``SPARQL_LIMIT``     most rows or triples a /sparql answer carries (10,000)
 ``SPARQL_WORKERS``   query processes for the embedded store (2); 0 runs queries in the server
+``SPARQL_LIGHT_WORKERS`` more query processes kept for light queries (1)
+``SPARQL_MEMORY``    resident memory a query process may reach, bytes (512 MiB); past it, 503
+``SPARQL_QUEUE``     queries that may wait for a worker (16); beyond, 429 with Retry-After
+``SPARQL_PER_CLIENT`` heavy queries one client address may have running or waiting (2)
 ``PAGE_CACHE``       keep rendered pages (True): the graph does not change while served
 """
 
@@ -41,6 +46,10 @@ DEFAULTS = {
     "SPARQL_TIMEOUT": 10.0,
     "SPARQL_LIMIT": 10_000,
     "SPARQL_WORKERS": 2,
+    "SPARQL_LIGHT_WORKERS": 1,
+    "SPARQL_MEMORY": 512 * 1024 * 1024,
+    "SPARQL_QUEUE": 16,
+    "SPARQL_PER_CLIENT": 2,
     "PAGE_CACHE": True,
     "PAGE_CACHE_SIZE": 4096,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -55,7 +64,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 BLUEPRINTS = ("browse", "search", "sparql", "definitions", "obligations", "timeline",
-              "ontology_docs", "validate", "link", "download", "resources")
+              "ontology_docs", "validate", "link", "coverage", "download", "resources")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -207,6 +216,10 @@ def register_command(subparsers, store_options) -> None:
                    help="longest a /sparql query may run (default 10)")
     p.add_argument("--sparql-limit", type=int, default=DEFAULTS["SPARQL_LIMIT"], metavar="ROWS",
                    help="most rows or triples in a /sparql answer (default 10000)")
+    p.add_argument("--sparql-memory", type=int, default=DEFAULTS["SPARQL_MEMORY"] // 2 ** 20, metavar="MIB",
+                   help="resident memory one /sparql query process may reach (default 512)")
+    p.add_argument("--sparql-workers", type=int, default=DEFAULTS["SPARQL_WORKERS"], metavar="N",
+                   help="query processes for any query, besides the one kept for light queries (default 2)")
     p.add_argument("--debug", action="store_true", help="Flask's development server, with reloading")
     store_options(p)
     p.set_defaults(func=cmd_serve)
@@ -220,7 +233,10 @@ def cmd_serve(args) -> int:
     if args.sparql_timeout <= 0:
         raise UsageError("--sparql-timeout: expected a positive number of seconds")
     store = open_store_from(args)
-    app = create_app({"STORE": store, "SPARQL_TIMEOUT": args.sparql_timeout, "SPARQL_LIMIT": args.sparql_limit})
+    if args.sparql_memory < 64 or args.sparql_workers < 1:
+        raise UsageError("--sparql-memory: at least 64 (MiB); --sparql-workers: at least 1")
+    app = create_app({"STORE": store, "SPARQL_TIMEOUT": args.sparql_timeout, "SPARQL_LIMIT": args.sparql_limit,
+                      "SPARQL_MEMORY": args.sparql_memory * 2 ** 20, "SPARQL_WORKERS": args.sparql_workers})
     warm(app, workers=True)
     if args.debug:
         app.run(host=args.host, port=args.port, debug=True, use_reloader=False)

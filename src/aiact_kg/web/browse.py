@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from ..crossrefs import roman_to_int
+from ..legal_order import sort_key
 from . import citations, printed
-from .graph import EUR_LEX, Site, act_order, site
+from .graph import EUR_LEX, Site, site
+from .obligations import KIND_WORDS, kind_counts
 
 bp = Blueprint("browse", __name__)
 
@@ -79,7 +80,7 @@ def application_dates(rows: list[dict]) -> list[dict]:
                 entry[name].append(row[name].value)
     for entry in out.values():
         for name in ("concerns", "except"):
-            entry[name].sort(key=lambda iri: act_order(iri.rsplit("/", 1)[-1]))
+            entry[name].sort(key=sort_key)
     return sorted(out.values(), key=lambda e: (e["date"], e["iri"]))
 
 
@@ -155,12 +156,7 @@ def _neighbours(s: Site, local_id: str) -> tuple[str | None, str | None]:
     prefix = local_id.split("_", 1)[0] + "_"
     if "." in local_id or prefix not in ("art_", "anx_", "rct_"):
         return None, None
-
-    def number(i: str) -> int:
-        value = i.split("_", 1)[1]
-        return roman_to_int(value) if prefix == "anx_" else int(value)
-
-    same = sorted((i for i in s.subdivisions if i.startswith(prefix) and "." not in i), key=number)
+    same = sorted((i for i in s.subdivisions if i.startswith(prefix) and "." not in i), key=sort_key)
     position = same.index(local_id)
     before = same[position - 1] if position > 0 else None
     after = same[position + 1] if position + 1 < len(same) else None
@@ -173,35 +169,71 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     page = s.page_of(local_id)
     crumbs = _crumbs(s, local_id, shown)
     me = crumbs[-1] if crumbs else {"id": local_id, "kind": kind, "label": local_id, "printed": None, "title": None}
+    footnotes = sorted(s.run("footnotes", provision=iri, lang=shown) if kind != "Footnote" else [],
+                       key=lambda row: sort_key(row["id"].value))
+    notes = printed.footnote_links(footnotes)
     texts = {}
     for language in ("en", "fr") if lang == "both" else (lang,):
         texts[language] = printed.tree(s.run("provision-parts", provision=iri, lang=language), iri.value)
     if texts.get(shown) is None and lang != "both":
         abort(404, description=f"{me['label']} has no text in this language.")
     if lang == "both":
-        rows = printed.side_by_side(s, texts["en"], texts.get("fr"), page)
+        rows = printed.side_by_side(s, texts["en"], texts.get("fr"), page, footnotes=notes)
         body = None
     else:
         rows = None
-        body = printed.Renderer(s, lang, page).body(texts[lang])
+        body = printed.Renderer(s, lang, page, footnotes=notes).body(texts[lang])
     article = next((c["id"] for c in crumbs if c["kind"] == "Article"), None)
     cited_by = _cited_by(s, iri, shown)
     cites = _cites(s, iri, shown, page)
-    recitals = s.run("related-recitals", article=iri, lang=shown) if kind == "Article" else []
+    recitals = related_recitals(s, iri, shown) if kind == "Article" else {"connected": [], "guessed": []}
     explains = s.run("explained-articles", recital=iri, lang=shown) if kind == "Recital" else []
-    obligations = s.run("article-obligations", provision=iri, lang=shown) if article else []
+    obligations = sorted(s.run("article-obligations", provision=iri, lang=shown) if article else [],
+                         key=lambda row: (sort_key(row["sourceId"].value), sort_key(row["obligation"].value)))
+    statement_kinds = kind_counts([{"kind": row["kind"].value.rsplit("#", 1)[-1]} for row in obligations], shown)
     containers = {c["id"] for c in crumbs}
     applies = dates_applying(s, application_dates(s.run("application-dates", lang=shown)), local_id, containers)
-    footnotes = s.run("footnotes", provision=iri, lang=shown) if kind != "Footnote" else []
+    commentary = s.run("cited-in-commentary", provision=iri) if article else []
     before, after = _neighbours(s, local_id)
     act = {k: v.value for k, v in (s.run("act", lang=shown) or [{}])[0].items()}
     cite = citations.cite(local_id, me["label"], act, shown) if act.get("title") and act.get("publication") else None
+    model = None
+    if kind == "Article":
+        from ..coverage import DRAWN_KINDS
+        from .coverage import article_model, words
+
+        model = article_model(s, local_id, shown)
+        model["words"], model["kinds"] = words, DRAWN_KINDS
+    notes_renderer = printed.Renderer(s, shown, page, anchors=False)
+    footnote_html = {row["id"].value: notes_renderer.line(row["text"].value, row["id"].value) for row in footnotes}
     return render_template(
-        "browse/provision.html", cite=cite, lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
+        "browse/provision.html", cite=cite, footnote_html=footnote_html, statement_kinds=statement_kinds, model=model,
+        kind_words=KIND_WORDS[shown], lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
         local_id=local_id, page=page, crumbs=crumbs[:-1], body=body, rows=rows, cited_by=cited_by, cites=cites,
         recitals=recitals, explains=explains, obligations=obligations, applies=applies, footnotes=footnotes,
-        article=article, before=before, after=after, iri=iri.value, site=s,
+        article=article, before=before, after=after, iri=iri.value, site=s, commentary=commentary,
         eur_lex=f"{EUR_LEX}#{page}")
+
+
+def related_recitals(s: Site, iri, lang: str) -> dict[str, list[dict]]:
+    """The recitals of an article (``related-recitals``), those the text connects to it (it
+    cites them, or they share a distinctive defined term: ``connected``, in the order of the
+    recitals) apart from the similarity guesses (``guessed``, best first)."""
+    links: dict[str, dict] = {}
+    for row in s.run("related-recitals", article=iri, lang=lang):
+        local = row["recital"].value.rsplit("/", 1)[-1]
+        link = links.setdefault(local, {
+            "id": local, "number": row["number"].value, "method": row["method"].value,
+            "score": float(row["score"].value), "text": row["text"].value, "terms": {},
+            "provision": row["provisionId"].value if "provisionId" in row else None})
+        if "term" in row:
+            slug = row["term"].value.rsplit("/", 1)[-1]
+            link["terms"][slug] = row["termLabel"].value if "termLabel" in row else slug
+    connected = [link for link in links.values() if link["method"] != "computed"]
+    guessed = [link for link in links.values() if link["method"] == "computed"]
+    connected.sort(key=lambda link: (link["method"] != "cited", sort_key(link["id"])))
+    guessed.sort(key=lambda link: (-link["score"], sort_key(link["id"])))
+    return {"connected": connected, "guessed": guessed}
 
 
 def _cited_by(s: Site, iri, lang: str) -> list[dict]:
@@ -215,8 +247,8 @@ def _cited_by(s: Site, iri, lang: str) -> list[dict]:
                                         "href": s.href(source, lang), "targets": {}})
         entry["targets"][s.local_id(row["target"].value) or row["target"].value] = row["targetLabel"].value
     for entry in out.values():
-        entry["targets"] = [entry["targets"][key] for key in sorted(entry["targets"], key=act_order)]
-    return sorted(out.values(), key=lambda e: act_order(e["id"]))
+        entry["targets"] = [entry["targets"][key] for key in sorted(entry["targets"], key=sort_key)]
+    return sorted(out.values(), key=lambda e: sort_key(e["id"]))
 
 
 def _cites(s: Site, iri, lang: str, page: str) -> list[dict]:
@@ -229,18 +261,11 @@ def _cites(s: Site, iri, lang: str, page: str) -> list[dict]:
             out.setdefault(local, {"id": local, "label": s.label(local, lang), "href": s.href(local, lang, page),
                                    "external": False})
         elif target.startswith("http://data.europa.eu/eli/"):
-            name = target.removeprefix("http://data.europa.eu/eli/").removesuffix("/oj")
-            out.setdefault(target, {"id": target, "label": _act_name(name), "href": target, "external": True})
-    return sorted(out.values(), key=lambda e: (e["external"], act_order(e["id"])))
-
-
-_ACT_TYPES = {"reg": "Regulation", "dir": "Directive", "dec": "Decision", "dec_framw": "Framework Decision",
-              "reg_impl": "Implementing Regulation", "reg_del": "Delegated Regulation"}
-
-
-def _act_name(eli_path: str) -> str:
-    kind, _, rest = eli_path.partition("/")
-    return f"{_ACT_TYPES.get(kind, kind)} {rest}"
+            act = s.other_act(target, lang)
+            out.setdefault(target, {"id": target, "label": act.label, "href": target, "external": True,
+                                    "citation": act.citation,
+                                    "note": act.note, "note_href": s.href(act.note, lang) if act.note else None})
+    return sorted(out.values(), key=lambda e: (e["external"], sort_key(e["id"]), e["label"]))
 
 
 def _render_contents(s: Site, local_id: str, kind: str, lang: str) -> str:

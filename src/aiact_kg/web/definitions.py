@@ -3,11 +3,14 @@
 Each entry has the anchor of its concept (``/definitions#deployer``), which the text's
 defined-term links point to, and links to the point of Article 3 that defines it. Rendered
 from the named query ``definitions`` (through :attr:`graph.Site.terms`).
+
+``/definitions.json`` gives the same definitions as data, by anchor: the pages' script
+fetches it once to show a term's definition when the reader hovers or focuses its link.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 
 from .graph import site
 from .search import fold
@@ -27,6 +30,19 @@ def glossary():
         abort(400, description=f"Unknown order {order!r}: choose en or fr.")
     s = site()
     return s.cached(("definitions", order), lambda: _render(s, order))
+
+
+@bp.get("/definitions.json")
+def definitions_json():
+    """Every defined term by its anchor: its number in Article 3, the defining point's page
+    link, and its term and definition in each language."""
+    s = site()
+    body = {term.slug: {"number": term.number, "href": s.href(term.source),
+                        "term": term.label, "definition": term.definition} for term in s.terms}
+    response = jsonify(body)
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
 
 
 def _render(s, order: str) -> str:

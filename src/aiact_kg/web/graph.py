@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask import current_app
+from markupsafe import Markup
 from pyoxigraph import NamedNode
 
 from ..citations import citation_label
-from ..crossrefs import roman_to_int
+from ..legal_order import sort_key
 from ..textgraph import resolve_target, sectionless_annex_points
 
 #: The act's path under the base: its IRI is ``{base}reg/2024/1689``.
@@ -38,6 +39,28 @@ class Term:
     source: str  # local id of the defining point
     label: dict
     definition: dict
+    scope: dict = field(default_factory=dict)  # the context a term is defined for only (point (58))
+
+
+@dataclass(frozen=True)
+class OtherAct:
+    """Another act the text cites: its ELI, how the text names it ("Regulation (EU) No
+    1025/2012"), its full reference as the Official Journal's footnote gives it (title, number,
+    OJ reference) and that footnote's local id."""
+
+    eli: str
+    name: str | None
+    citation: str | None
+    note: str | None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.eli
+
+    @property
+    def description(self) -> str:
+        """The full reference where the OJ gives one, else how the text names the act."""
+        return self.citation or self.label
 
 
 class Site:
@@ -140,14 +163,49 @@ class Site:
                 concept = row["concept"].value
                 entry = by_concept.setdefault(concept, {
                     "slug": concept.rsplit("/", 1)[-1], "number": row["number"].value,
-                    "source": row["source"].value.rsplit("/", 1)[-1], "label": {}, "definition": {}})
+                    "source": row["source"].value.rsplit("/", 1)[-1], "label": {}, "definition": {},
+                    "scope": {}})
                 entry["label"][lang] = row["term"].value
                 entry["definition"][lang] = row["definition"].value
+                if "scope" in row:
+                    entry["scope"][lang] = row["scope"].value
         return sorted((Term(**entry) for entry in by_concept.values()), key=lambda t: int(t.number))
 
     @cached_property
     def term_matchers(self) -> dict[str, "TermMatcher"]:
         return {lang: TermMatcher(self.terms, lang) for lang in LANGUAGES}
+
+    # -- other acts ---------------------------------------------------------------------------
+    @cached_property
+    def other_acts(self) -> dict[str, dict[str, "OtherAct"]]:
+        """The other acts the text cites, by language and ELI (``other-acts``)."""
+        out: dict[str, dict[str, OtherAct]] = {}
+        for lang in LANGUAGES:
+            acts = out[lang] = {}
+            for row in self.run("other-acts", lang=lang):
+                eli = row["act"].value
+                acts[eli] = OtherAct(eli, row["label"].value if "label" in row else None,
+                                     row["citation"].value if "citation" in row else None,
+                                     row["noteId"].value if "noteId" in row else None)
+        return out
+
+    def other_act(self, eli: str, lang: str = "en") -> "OtherAct":
+        return self.other_acts.get(lang, {}).get(eli) or OtherAct(eli, None, None, None)
+
+    @cached_property
+    def reference_links(self) -> dict:
+        """The printed text's citation links, by (words, cited targets, language, link
+        language, page): filled as pages render; bounded by the citations the Act holds."""
+        return {}
+
+    @cached_property
+    def term_links(self) -> dict[str, dict[str, Markup]]:
+        """The opening tag of each defined term's link, per language: to its entry in the
+        glossary, titled with the point of Article 3 that defines it (the definition itself is
+        one click away, and shown on hover by the page's script from ``/definitions.json``)."""
+        return {lang: {term.slug: Markup('<a class="term" href="/definitions#{}" title="{}">').format(
+                    term.slug, self.label(term.source, lang)) for term in self.terms}
+                for lang in LANGUAGES}
 
     # -- queries ------------------------------------------------------------------------------
     def run(self, name: str, **bindings) -> list[dict]:
@@ -192,49 +250,61 @@ def _variants(label: str, lang: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+#: Where a defined term may begin: a run of word characters not inside a hyphenated word.
+_WORD_START = re.compile(r"(?<![\w-])\w+")
+_FIRST_WORD = re.compile(r"\w+")
+
+
 class TermMatcher:
     """Finds the defined terms of Article 3 in a line of text: longest first, whole words,
     case-insensitive, singular or plural. Terms the law defines only for one context ("‘subject’,
-    for the purpose of real-world testing") are not linked elsewhere."""
+    for the purpose of real-world testing") are not linked elsewhere.
+
+    Built once per graph and language, it is an index from the first word of each way of
+    writing a term (lower-cased) to those spellings, longest first, each a small anchored
+    pattern. A line is read once, word by word: only where a word starts a term are its
+    spellings tried, so the cost of a line grows with its words, not with the number of terms.
+    """
 
     def __init__(self, terms: list[Term], lang: str):
         self.lang = lang
-        alternatives: list[tuple[str, Term]] = []
+        spellings: list[tuple[str, Term]] = []
         for term in terms:
             label = term.label.get(lang)
-            if not label or term.definition.get("en", "").startswith("(for "):
+            if not label or term.scope:
                 continue
             for variant in _variants(label, lang):
-                alternatives.append((variant, term))
-        alternatives.sort(key=lambda pair: -len(pair[0]))
-        self.by_key = {}
-        groups = []
-        for index, (variant, term) in enumerate(alternatives):
-            self.by_key[f"t{index}"] = term
-            groups.append(f"(?P<t{index}>{_pattern(variant)})")
-        body = "|".join(groups) or "(?!)"
-        self.regex = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+                spellings.append((variant, term))
+        spellings.sort(key=lambda pair: -len(pair[0]))  # stable: as long, in the terms' order
+        self.by_word: dict[str, list[tuple[re.Pattern, Term]]] = {}
+        for variant, term in spellings:
+            first = _FIRST_WORD.match(variant)
+            if first is None:
+                continue
+            pattern = re.compile(rf"{_pattern(variant)}(?![\w-])", re.IGNORECASE)
+            self.by_word.setdefault(first.group().lower(), []).append((pattern, term))
 
     def find(self, text: str):
-        """(start, end, term) for every defined term in the text."""
-        for match in self.regex.finditer(text):
-            yield match.start(), match.end(), self.by_key[match.lastgroup]
+        """(start, end, term) for every defined term in the text, left to right, not overlapping."""
+        by_word = self.by_word
+        position = 0
+        for word in _WORD_START.finditer(text):
+            start = word.start()
+            if start < position:
+                continue
+            candidates = by_word.get(word.group().lower())
+            if not candidates:
+                continue
+            for pattern, term in candidates:
+                match = pattern.match(text, start)
+                if match:
+                    position = match.end()
+                    yield start, position, term
+                    break
 
 
-def act_order(local_id: str) -> list:
-    """Sort local ids as the Act prints them: recitals, articles, annexes, by number."""
-    rank = {"rct": 0, "cit": 0, "cpt": 1, "art": 2, "anx": 3, "ftn": 4}
-    key = []
-    for step in local_id.split("."):
-        kind, _, value = step.partition("_")
-        if value.isdigit():
-            number = int(value)
-        elif kind in ("anx", "cpt") and value and all(c in "IVXLC" for c in value):
-            number = roman_to_int(value)
-        else:
-            number = 0
-        key.append((rank.get(kind, 5), number, value))
-    return key
+#: The Act's printed order of local ids (see :mod:`aiact_kg.legal_order`), under its older name.
+act_order = sort_key
 
 
 def site() -> Site:

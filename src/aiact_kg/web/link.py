@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import linker
+from .. import limits as input_limits, linker
 from .graph import site
 
 bp = Blueprint("link", __name__)
@@ -41,6 +41,13 @@ def act_index() -> linker.ActIndex:
 
 def upload_limit() -> int:
     return int(current_app.config.get("LINK_UPLOAD_LIMIT", UPLOAD_LIMIT))
+
+
+def page_limits() -> input_limits.Limits:
+    """Time and memory of one document (settings LINK_TIME_LIMIT and LINK_MEMORY_LIMIT)."""
+    config = current_app.config
+    return input_limits.WEB_LINK.but(max_bytes=upload_limit(), seconds=config.get("LINK_TIME_LIMIT"),
+                                     memory=config.get("LINK_MEMORY_LIMIT"))
 
 
 @bp.before_request
@@ -85,16 +92,21 @@ def link():
                 raise linker.DocumentError(f"the file is larger than the {upload_limit() // (1024 * 1024)} MB "
                                            "this page takes")
             name = upload.filename
-            text = linker.read_document(data, name)
+            with input_limits.watch(page_limits(), "reading the document"):
+                text = linker.read_document(data, name, upload_limit())
         else:
             name = ""
             text = linker.check_text(pasted)
             if len(text) > linker.MAX_CHARS:
                 raise linker.DocumentError(f"the text has {len(text):,} characters; the page links texts of up to "
                                            f"{linker.MAX_CHARS:,}")
-    except linker.DocumentError as exc:
+    except (linker.DocumentError, input_limits.LimitExceeded) as exc:
         return render_template("link/form.html", **_form(error=f"This cannot be linked: {exc}.", **values)), 400
-    doc = linker.link_text(text, act_index(), None if lang == "auto" else lang, default_act, name=name)
+    try:
+        with input_limits.watch(page_limits(), "linking the text"):
+            doc = linker.link_text(text, act_index(), None if lang == "auto" else lang, default_act, name=name)
+    except input_limits.LimitExceeded as exc:
+        return render_template("link/form.html", **_form(error=f"This was not linked: {exc}.", **values)), 503
     if fmt in MEDIA_TYPES:
         return Response(linker.render(doc, fmt), mimetype=MEDIA_TYPES[fmt])
     s = site()

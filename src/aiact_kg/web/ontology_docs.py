@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from ..vocab import ONTOLOGY_NS
-from .graph import act_order, site
+from ..legal_order import sort_key
+from .graph import site
 from .resources import HTML, html_response, link_of, namespace_triples, negotiate, rdf_response
 
 bp = Blueprint("ontology_docs", __name__)
@@ -46,7 +47,7 @@ def terms() -> dict[str, list[dict]]:
                 if name in row and row[name].value not in entry[key]:
                     entry[key].append(row[name].value)
     for entry in found.values():
-        entry["sources"].sort(key=lambda iri: act_order(iri.rsplit("/", 1)[-1]))
+        entry["sources"].sort(key=sort_key)
         for key in ("parents", "domains", "ranges"):
             entry[key].sort()
     grouped: dict[str, list[dict]] = {name: [] for name in KINDS}

@@ -17,7 +17,11 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from .. import crossrefs
+from ..formex import FOOTNOTE_CALL, footnote_number
 from .graph import Site
+
+#: The end of a defined term's link (its opening tag is kept per term in ``Site.term_links``).
+_CLOSE = Markup("</a>")
 
 #: Kinds printed with a heading (label, then title) rather than a label run into the text.
 HEADED = frozenset({"Chapter", "Section", "Article", "Annex", "AnnexSection"})
@@ -39,6 +43,16 @@ class Part:
         yield self
         for child in self.children:
             yield from child.walk()
+
+
+def footnote_links(rows: list[dict]) -> dict[str, tuple[str, str]]:
+    """The footnotes of a page (rows of ``footnotes``) by printed number ("(7)" -> "7"):
+    their local id and text, for :class:`Renderer` to link their calls."""
+    out = {}
+    for row in rows:
+        if "label" in row:
+            out.setdefault(row["label"].value.strip("() "), (row["id"].value, row["text"].value))
+    return out
 
 
 def tree(rows: list[dict], root_iri: str) -> Part | None:
@@ -74,22 +88,27 @@ def tree(rows: list[dict], root_iri: str) -> Part | None:
 class Renderer:
     """Writes one language's HTML for the parts of one page."""
 
-    def __init__(self, site: Site, lang: str, page: str, anchors: bool = True, link_lang: str | None = None):
+    def __init__(self, site: Site, lang: str, page: str, anchors: bool = True, link_lang: str | None = None,
+                 footnotes: dict[str, tuple[str, str]] | None = None):
         self.site = site
+        #: the footnotes printed with the page: printed number -> (local id, text)
+        self.footnotes = footnotes or {}
         self.lang = lang
         self.page = page
         self.anchors = anchors
         self.link_lang = link_lang or lang
         self.terms = site.term_matchers[lang]
+        self.term_links = site.term_links[lang]
 
     # -- lines ---------------------------------------------------------------------------------
     def line(self, text: str, context: str) -> Markup:
         """One printed line with its references and defined terms as links."""
-        spans: list[tuple[int, int, Markup]] = []
+        spans: list[tuple[int, int, str]] = []
         for citation in crossrefs.find_citations(text, self.lang, context):
             link = self._reference(citation)
             if link is not None:
                 spans.append((citation.start, citation.end, link))
+        spans += self._footnote_calls(text)
         taken = [(s, e) for s, e, _ in spans]
         linked = set()
         for start, end, term in self.terms.find(text):
@@ -97,9 +116,9 @@ class Renderer:
                 continue
             linked.add(term.slug)  # the first mention in a line is linked, not every one
             taken.append((start, end))
-            definition = term.definition.get(self.lang) or term.definition.get("en", "")
-            spans.append((start, end, Markup('<a class="term" href="/definitions#{}" title="{}">{}</a>').format(
-                term.slug, definition, text[start:end])))
+            spans.append((start, end, self.term_links[term.slug] + escape(text[start:end]) + _CLOSE))
+        if not spans:
+            return escape(text)
         spans.sort(key=lambda s: s[0])
         out, position = [], 0
         for start, end, markup in spans:
@@ -107,55 +126,78 @@ class Renderer:
             out.append(markup)
             position = end
         out.append(escape(text[position:]))
-        return Markup("").join(out)
+        return Markup("".join(out))
+
+    def _footnote_calls(self, text: str) -> list[tuple[int, int, Markup]]:
+        """Footnote calls ("⁽⁷⁾") as links to the note, printed below the text of the page."""
+        out = []
+        for match in FOOTNOTE_CALL.finditer(text):
+            start = match.start(1) - 1
+            note = self.footnotes.get(footnote_number(match.group(0)))
+            if note is None:
+                continue
+            out.append((start, match.end(), Markup('<a class="fn" href="#{}-note" title="{}">{}</a>').format(
+                note[0], note[1], text[start:match.end()])))
+        return out
 
     def _reference(self, citation) -> Markup | None:
+        """The link of a citation, kept per site: the same words citing the same provisions
+        from the same page always give the same link."""
+        key = (citation.text, tuple(citation.targets), self.lang, self.link_lang, self.page)
+        links = self.site.reference_links
+        if key not in links:
+            links[key] = self._reference_link(citation)
+        return links[key]
+
+    def _reference_link(self, citation) -> Markup | None:
         targets = [t for t in (self.site.resolve(t) for t in citation.targets) if t]
         targets = list(dict.fromkeys(targets))
         if not targets:
             return None
         first = targets[0]
-        if first.startswith("http"):
+        if first.startswith("http"):  # another act: its ELI, titled with its full reference
+            titles = " ; ".join(self.site.other_act(t, self.lang).description for t in targets)
             return Markup('<a class="ref ext" rel="external" href="{}" title="{}">{}</a>').format(
-                first, " ; ".join(targets), citation.text)
+                first, titles, citation.text)
         titles = "; ".join(self.site.label(t, self.lang) for t in targets)
         return Markup('<a class="ref" href="{}" title="{}">{}</a>').format(
             self.site.href(first, self.link_lang, self.page), titles, citation.text)
 
     # -- parts ---------------------------------------------------------------------------------
-    def _id(self, part: Part) -> Markup:
-        return Markup(' id="{}"').format(part.id) if self.anchors else Markup("")
+    def _id(self, part: Part) -> str:
+        return "".join((' id="', escape(part.id), '"')) if self.anchors else ""
 
     def _number(self, part: Part, label: str | None = None) -> Markup:
         label = label if label is not None else part.label
         if not label:
             return Markup("")
         if self.anchors:
-            return Markup('<a class="num" href="#{}">{}</a> ').format(part.id, label)
-        return Markup('<span class="num">{}</span> ').format(label)
+            return Markup("".join(('<a class="num" href="#', escape(part.id), '">', escape(label), "</a> ")))
+        return Markup("".join(('<span class="num">', escape(label), "</span> ")))
 
     def _lines(self, lines: list[str], context: str, first_prefix: Markup | None = None) -> Markup:
         out = []
         for index, text in enumerate(lines):
-            prefix = first_prefix if index == 0 and first_prefix else Markup("")
-            out.append(Markup("<p>{}{}</p>").format(prefix, self.line(text, context)))
-        return Markup("").join(out)
+            out.append("<p>")
+            if index == 0 and first_prefix:
+                out.append(first_prefix)
+            out.append(self.line(text, context))
+            out.append("</p>")
+        return Markup("".join(out))
 
     def _children(self, part: Part, skip_first: bool = False) -> Markup:
-        out: list[Markup] = []
-        points: list[Markup] = []
+        out: list[str] = []
+        in_points = False
         children = part.children[1:] if skip_first else part.children
         for child in children:
-            if child.kind == "Point":
-                points.append(self.part(child))
-                continue
-            if points:
-                out.append(Markup('<ol class="points">{}</ol>').format(Markup("").join(points)))
-                points = []
+            is_point = child.kind == "Point"
+            if is_point != in_points:
+                out.append('<ol class="points">' if is_point else "</ol>")
+                in_points = is_point
             out.append(self.part(child))
-        if points:
-            out.append(Markup('<ol class="points">{}</ol>').format(Markup("").join(points)))
-        return Markup("").join(out)
+        if in_points:
+            out.append("</ol>")
+        return Markup("".join(out))
 
     def body(self, part: Part) -> Markup:
         """A page's subdivision without its own heading: its text, parts and closing text."""
@@ -165,10 +207,12 @@ class Renderer:
 
     def part(self, part: Part, label_prefix: Markup | None = None) -> Markup:
         if part.kind in HEADED:
-            heading = Markup('<h2 class="heading">{}{}</h2>').format(
-                self._number(part), Markup('<span class="title">{}</span>').format(part.title) if part.title else "")
-            body = self._lines(part.text, part.id) + self._children(part) + self._lines(part.closing, part.id)
-            return Markup('<section class="{}"{}>{}{}</section>').format(part.kind.lower(), self._id(part), heading, body)
+            title = "".join(('<span class="title">', escape(part.title), "</span>")) if part.title else ""
+            return Markup("".join((
+                '<section class="', escape(part.kind.lower()), '"', self._id(part), ">",
+                '<h2 class="heading">', self._number(part), title, "</h2>",
+                self._lines(part.text, part.id), self._children(part), self._lines(part.closing, part.id),
+                "</section>")))
         return self._runin(part, heading=True, label_prefix=label_prefix)
 
     def _runin(self, part: Part, heading: bool, label_prefix: Markup | None = None) -> Markup:
@@ -177,27 +221,28 @@ class Renderer:
         if part.text:
             lines = self._lines(part.text, part.id, number if number else None)
         elif part.title:  # a headed point of an annex: "3. Quality management system"
-            lines = Markup('<p class="point-title">{}<strong>{}</strong></p>').format(number, part.title)
+            lines = Markup("".join(('<p class="point-title">', number, "<strong>", escape(part.title), "</strong></p>")))
         elif part.children and part.children[0].kind == "Subparagraph" and number:
             lines = self.part(part.children[0], label_prefix=number)
             skip_first = True
         elif number:
-            lines = Markup("<p>{}</p>").format(number)
+            lines = Markup("".join(("<p>", number, "</p>")))
         else:
             lines = Markup("")
-        body = lines + self._children(part, skip_first) + self._lines(part.closing, part.id)
+        body = "".join((lines, self._children(part, skip_first), self._lines(part.closing, part.id)))
         if not heading:
-            return body
+            return Markup(body)
         element = "li" if part.kind == "Point" else "div"
-        return Markup('<{} class="{}"{}>{}</{}>').format(
-            Markup(element), part.kind.lower(), self._id(part), body, Markup(element))
+        return Markup("".join(("<", element, ' class="', escape(part.kind.lower()), '"', self._id(part), ">",
+                               body, "</", element, ">")))
 
 
-def side_by_side(site: Site, english: Part, french: Part | None, page: str, link_lang: str = "both") -> list[tuple[Markup, Markup]]:
+def side_by_side(site: Site, english: Part, french: Part | None, page: str, link_lang: str = "both",
+                 footnotes: dict[str, tuple[str, str]] | None = None) -> list[tuple[Markup, Markup]]:
     """Rows of (English, French) HTML, one per part of the page's subdivision, so the two
     languages stay aligned paragraph by paragraph. Anchors are on the English side."""
-    en = Renderer(site, "en", page, anchors=True, link_lang=link_lang)
-    fr = Renderer(site, "fr", page, anchors=False, link_lang=link_lang)
+    en = Renderer(site, "en", page, anchors=True, link_lang=link_lang, footnotes=footnotes)
+    fr = Renderer(site, "fr", page, anchors=False, link_lang=link_lang, footnotes=footnotes)
     if french is None:
         return [(en.body(english), Markup(""))]
     rows: list[tuple[Markup, Markup]] = []

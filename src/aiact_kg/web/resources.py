@@ -18,7 +18,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from pyoxigraph import Literal, NamedNode, Triple
 
 from ..store import GRAPH_FORMATS, prefixes
-from . import browse
+from . import browse, obligations
 from .graph import ACT_PATH, site
 
 bp = Blueprint("resources", __name__)
@@ -101,6 +101,8 @@ def resource(path: str):
             return redirect("/definitions", code=303)
         if local is not None and local.startswith("def/"):
             return redirect(f"/definitions#{local[4:]}", code=303)
+        if local is not None and local.startswith("obligation/"):
+            return html_response(obligations.render_statement(local, browse.text_lang(browse.page_lang())))
         return html_response(describe(iri, triples))
     namespace = namespace_triples(iri + "#")
     if namespace:

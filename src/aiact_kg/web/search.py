@@ -3,7 +3,8 @@ provision.
 
 Typing a reference as the law writes it ("Article 6(2)", "Art. 6(2)", "article 6, paragraphe
 2", "Annex III", "recital 53") goes straight to that provision: the query is read by the same
-recogniser as the text (:func:`aiact_kg.crossrefs.find_citations`, English then French).
+citation parser as the linker (:func:`aiact_kg.linker.parse_citation`, English then French); a
+citation of what the Act does not have ("Article 114") says so instead of searching.
 Anything else is searched in the words of every subdivision (named query ``search-texts``),
 indexed once when the application starts: accents and case folded ("deployeur" finds
 "déployeur"), ranked with Okapi BM25, each hit shown with a snippet whose matching words are
@@ -22,7 +23,8 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from markupsafe import Markup, escape
 
-from .. import crossrefs
+from .. import linker
+from ..legal_order import sort_key
 from .graph import Site, site
 
 bp = Blueprint("search", __name__)
@@ -73,7 +75,8 @@ class Index:
                 labels[key] = row["label"].value
         self.documents: list[Document] = []
         self.postings: dict[str, dict[int, int]] = defaultdict(dict)
-        for (local_id, lang), parts in sorted(texts.items()):
+        # in the Act's order, so that equal scores rank in legal order
+        for (local_id, lang), parts in sorted(texts.items(), key=lambda item: (sort_key(item[0][0]), item[0][1])):
             text = "\n".join(sorted(parts, key=len))
             counts = Counter(words(text))
             number = len(self.documents)
@@ -173,21 +176,26 @@ def as_reference(query: str) -> str:
     return _ROMAN_AFTER.sub(lambda m: f"{m.group(1).capitalize()} {m.group(2).upper()}", text)
 
 
-def reference_target(s: Site, query: str) -> str | None:
-    """The provision a query names, when the query is essentially a reference."""
+def reference_target(s: Site, query: str) -> tuple[str | None, str | None]:
+    """The provision a query names, when the query is essentially a citation ("cons. 53",
+    "art. 6, §2", "Article 3(4)", "annexe III, pt 4, a)"), read by the linker's citation parser
+    (:func:`aiact_kg.linker.parse_citation`, the one the linker and search share); or, when it
+    cites what the Act does not have ("Article 114"), why, to say so instead of searching."""
     stripped = query.strip().rstrip(".;,")
     if not stripped:
-        return None
-    for text in dict.fromkeys((as_reference(stripped), stripped)):
-        for lang in ("en", "fr"):
-            for citation in crossrefs.find_citations(text, lang, None):
-                if len(citation.text) < 0.6 * len(text.strip()):
-                    continue
-                for target in citation.targets:
-                    resolved = s.resolve(target)
-                    if resolved and not resolved.startswith("http"):
-                        return resolved
-    return None
+        return None, None
+    from .link import act_index
+
+    notice = None
+    for text in dict.fromkeys((stripped, as_reference(stripped))):
+        for citation in linker.parse_citation(text, act_index()):
+            if citation.status == "linked":
+                resolved = s.resolve(citation.targets[0])
+                if resolved and not resolved.startswith("http"):
+                    return resolved, None
+            elif citation.status in ("unresolved", "ambiguous") and notice is None:
+                notice = citation.reason
+    return None, notice
 
 
 @bp.get("/search")
@@ -199,11 +207,13 @@ def search():
     if len(query) > MAX_QUERY:
         abort(400, description=f"The search is longer than {MAX_QUERY} characters.")
     s = site()
+    notice = None
     if query and not request.args.get("text"):
-        target = reference_target(s, query)
+        target, notice = reference_target(s, query)
         if target:
             return redirect(s.href(target, lang or "en"), code=302)
     hits, total = index().search(query, lang or None) if query else ([], 0)
     results = [{"id": d.id, "lang": d.lang, "label": d.label, "score": score, "snippet": snippet(d.text, query),
                 "href": s.href(d.id, d.lang)} for score, d in hits]
-    return render_template("search/results.html", query=query, results=results, total=total, lang_filter=lang)
+    return render_template("search/results.html", query=query, results=results, total=total, lang_filter=lang,
+                           notice=notice)

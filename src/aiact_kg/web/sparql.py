@@ -7,9 +7,15 @@ SPARQL 1.1 Protocol, https://www.w3.org/TR/sparql11-protocol/ §2.1 (query opera
   text/tab-separated-values; graphs (CONSTRUCT, DESCRIBE) as Turtle, JSON-LD, N-Triples or
   RDF/XML. The ``format``/``output`` parameters some clients send (SPARQLWrapper) are honoured;
 - read-only: an update (``update=``, application/sparql-update, or INSERT, DELETE, LOAD…) is
-  refused with 403, and so is SERVICE (no query reaches out to the network);
-- a timeout (``SPARQL_TIMEOUT``, 10 s) after which the query's worker is stopped (503), and a
-  cap on the rows or triples of an answer (``SPARQL_LIMIT``; header ``X-SPARQL-Truncated``);
+  refused with 403, and so is SERVICE (no query reaches out to the network), both decided on
+  the parsed query (:mod:`.query_policy`); the worker processes cannot open a network
+  connection at all, and on a SPARQL server the query goes to that server only;
+- a timeout (``SPARQL_TIMEOUT``, 10 s) and a memory cap per worker (``SPARQL_MEMORY``,
+  512 MiB) past which the query's worker is stopped and replaced (503), and a cap on the rows
+  or triples of an answer (``SPARQL_LIMIT``; header ``X-SPARQL-Truncated``);
+- fair queueing: a lane of workers for light queries, at most ``SPARQL_PER_CLIENT`` heavy
+  queries per client and ``SPARQL_QUEUE`` waiting in all (429 with ``Retry-After`` beyond);
+- error messages name the problem in our words: a body another server sent is never echoed;
 - CORS: any origin may query with GET.
 
 A browser that opens /sparql gets the editor (:file:`web/static/sparql.js` adds syntax
@@ -19,15 +25,16 @@ results come back as an HTML table). The named queries of ``queries/`` are its e
 
 from __future__ import annotations
 
-import re
 import threading
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 
 from .. import queries
 from ..store import QueryError, StoreError
+from . import query_policy
 from .graph import site
-from .query_workers import RESULT_TYPES, Answer, QueryFailed, QueryPool, run_query
+from ..query_workers import RESULT_TYPES, Answer, QueryFailed, QueryPool, run_query
 
 bp = Blueprint("sparql", __name__)
 
@@ -46,24 +53,7 @@ MAX_QUERY_LENGTH = 100_000
 #: The query the editor opens with: one that needs no binding.
 DEFAULT_EXAMPLE = "subdivision-counts"
 
-_NOISE = re.compile(r"""
-    "{3}.*?"{3} | '{3}.*?'{3}           # long strings
-  | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'   # strings
-  | <[^<>"{}|^`\\\s]*>                  # IRIs
-  | \#[^\n]*                            # comments
-  | [?$]\w+                             # variables
-  | [\w.-]*:[\w.%-]*                    # prefixed names
-""", re.VERBOSE | re.DOTALL)
-_UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-
 _pool_lock = threading.Lock()
-
-
-def keywords(text: str) -> str:
-    """The query with its strings, IRIs, comments, variables and prefixed names blanked out."""
-    return _NOISE.sub(" ", text)
 
 
 def pool() -> QueryPool | None:
@@ -81,7 +71,9 @@ def pool() -> QueryPool | None:
         if "aiact_kg.pool" not in app.extensions:
             app.extensions["aiact_kg.pool"] = QueryPool(
                 files, size=app.config["SPARQL_WORKERS"], timeout=app.config["SPARQL_TIMEOUT"],
-                limit=app.config["SPARQL_LIMIT"])
+                limit=app.config["SPARQL_LIMIT"], memory=app.config["SPARQL_MEMORY"],
+                light=app.config["SPARQL_LIGHT_WORKERS"], queue=app.config["SPARQL_QUEUE"],
+                per_client=app.config["SPARQL_PER_CLIENT"])
     return app.extensions["aiact_kg.pool"]
 
 
@@ -131,12 +123,12 @@ def endpoint():
             return editor()
         abort(400, description="Give a SPARQL query: the 'query' parameter, or a POST with "
                                "Content-Type application/sparql-query.")
-    _refuse_what_is_not_read_only(text)
+    decision = _decide(text)
     if _browser():
-        return editor(text, _run(text, "application/sparql-results+json", "text/turtle"))
+        return editor(text, _run(decision, "application/sparql-results+json", "text/turtle"))
     results_type = _choose(RESULT_ALIASES, RESULT_TYPES, "application/sparql-results+json")
     graph_type = _choose(GRAPH_ALIASES, GRAPH_TYPES, "text/turtle")
-    result = _run(text, results_type, graph_type)
+    result = _run(decision, results_type, graph_type)
     response = Response(result.data, mimetype=result.media_type)
     if result.media_type.startswith("text/") or result.media_type.endswith("json"):
         response.headers["Content-Type"] = f"{result.media_type}; charset=utf-8"
@@ -177,37 +169,51 @@ def _query_text() -> str | None:
     return values[0] if values[0].strip() else None
 
 
-def _refuse_what_is_not_read_only(text: str) -> None:
-    words = keywords(text)
-    if _UPDATE.search(words):
-        abort(403, description="This endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, "
-                               "DROP, CREATE…) are refused.")
-    if _SERVICE.search(words):
-        abort(403, description="SERVICE is refused: queries run on this graph only and never reach other servers.")
+def _decide(text: str) -> query_policy.Decision:
+    remote = not hasattr(site().store, "raw")
+    try:
+        return query_policy.decide(text, remote=remote)
+    except query_policy.Refused as exc:
+        if exc.status == 400:
+            abort(400, description=f"The query is not valid SPARQL 1.1: {exc}")
+        abort(exc.status, description=str(exc))
 
 
-def _run(text: str, results_type: str, graph_type: str) -> Answer:
+def _run(decision: query_policy.Decision, results_type: str, graph_type: str) -> Answer:
     workers = pool()
+    text = decision.text
     try:
         if workers is not None:
-            return workers.query(text, results_type, graph_type)
+            return workers.query(text, results_type, graph_type, light=decision.light,
+                                 client=request.remote_addr or "")
         store = site().store
         if hasattr(store, "raw"):
             return run_query(store.raw, text, results_type, graph_type, current_app.config["SPARQL_LIMIT"])
-        form = _FORM.search(keywords(text))
-        wanted = graph_type if form and form.group(1).upper() in ("CONSTRUCT", "DESCRIBE") else results_type
+        wanted = graph_type if decision.form in ("CONSTRUCT", "DESCRIBE") else results_type
         data, media_type = store.protocol(text, wanted)
-        return Answer(data, media_type)
+        return Answer(data, media_type, form={"SELECT": "select", "ASK": "ask"}.get(decision.form, "graph"))
     except QueryFailed as exc:
         if exc.reason == "syntax":
             abort(400, description=f"The query is not valid SPARQL 1.1: {exc}")
-        if exc.reason in ("timeout", "busy"):
-            abort(503, description=f"The query was not answered: {exc}.")
+        if exc.reason in ("queue-full", "client-busy"):
+            raise TooManyRequests(description=f"The query was not queued: {exc}. Try again in a few seconds.",
+                                  retry_after=_retry_after()) from None
+        if exc.reason in ("timeout", "busy", "memory"):
+            raise ServiceUnavailable(description=f"The query was not answered: {exc}.",
+                                     retry_after=_retry_after()) from None
         abort(400, description=f"The query could not be answered: {exc}")
     except QueryError as exc:
-        abort(400, description=f"The query is not valid SPARQL 1.1: {exc}")
+        current_app.logger.info("the SPARQL server refused a query: %s", exc)
+        abort(400, description="The SPARQL server behind this endpoint refused the query.")
     except StoreError as exc:
-        abort(502, description=f"The store could not answer: {exc}")
+        current_app.logger.warning("the SPARQL server could not answer: %s", exc)
+        status = getattr(exc, "status", None)
+        abort(502, description="The SPARQL server behind this endpoint could not answer"
+                               + (f" (HTTP {status})." if status else "."))
+
+
+def _retry_after() -> int:
+    return max(1, int(current_app.config["SPARQL_TIMEOUT"] / 2))
 
 
 # -- the editor -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from flask import Blueprint, render_template, request
 
 from .browse import application_dates
 from .graph import site
-from .obligations import obligation_rows, parse_date
+from .obligations import KIND_WORDS, kind_counts, obligation_rows, parse_date
 
 bp = Blueprint("timeline", __name__)
 
@@ -40,4 +40,5 @@ def timeline():
         applying = [e for e in events if e["date"] <= on.isoformat()]
         obligations = [o for o in obligation_rows("en") if o["applicable_from"] and o["applicable_from"] <= on.isoformat()]
     return render_template("timeline/timeline.html", events=events, on=on, applying=applying,
-                           obligations=obligations, has_application_dates=bool(dates), site=s)
+                           obligations=obligations, kinds=kind_counts(obligations), kind_words=KIND_WORDS["en"],
+                           has_application_dates=bool(dates), site=s)
