@@ -157,3 +157,72 @@ def test_pages_work_without_javascript(live_server):
         {"query": "ASK { ?s ?p ?o }", "format": ""}).encode(), headers={"Accept": "text/html"})
     with urllib.request.urlopen(request) as response:
         assert b'<p class="boolean">true</p>' in response.read()
+
+
+def test_french_reader_gets_a_french_interface_and_switches_on_the_same_provision(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    visit(browser, f"{live_server}/fr/reg/2024/1689/art_6#art_6.par_2")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    menu = [a.text for a in browser.find_elements(By.CSS_SELECTOR, 'header.site nav[aria-label="Menu principal"] a')]
+    assert menu[:3] == ["Accueil", "Définitions", "Obligations"]
+    assert browser.find_element(By.ID, "recitals-h").text == "Considérants qui l’éclairent"
+    assert browser.find_element(By.CSS_SELECTOR, ".quick-search button").text == "Rechercher"
+    browser.save_screenshot(str(ARTIFACTS / "article-6-fr.png"))
+    browser.find_element(By.CSS_SELECTOR, 'a.lang-switch[hreflang="en"]').click()
+    wait_for(browser, lambda b: "/en/reg/2024/1689/art_6" in b.current_url)
+    assert browser.current_url.endswith("/en/reg/2024/1689/art_6#art_6.par_2")
+    assert browser.find_element(By.ID, "recitals-h").text == "Recitals that explain it"
+    assert console_errors(browser) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_article_page_fits_a_360_pixel_screen(browser, live_server, lang):
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(360, 800)
+    try:
+        visit(browser, f"{live_server}/{lang}/reg/2024/1689/art_5")
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        assert width <= 360
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width, "no sideways scrolling"
+        outside = browser.execute_script(
+            "var w = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('body *'))"
+            ".filter(function (e) { var r = e.getBoundingClientRect(); return r.width && r.right > w + 1; })"
+            ".map(function (e) { return e.tagName + '.' + e.className; })")
+        assert outside == []
+        search = browser.find_element(By.ID, "quick-q").rect
+        assert search["width"] >= 120, "the search box stays usable"
+        text = browser.find_element(By.CSS_SELECTOR, ".text").rect
+        assert text["width"] >= 300, "the text takes the screen's width"
+        browser.save_screenshot(str(ARTIFACTS / f"article-5-360px-{lang}.png"))
+    finally:
+        browser.set_window_size(1280, 1000)
+
+
+@pytest.mark.parametrize("lang, oscola, oj", [
+    ("en", "(Artificial Intelligence Act) [2024] OJ L2024/1689, art 6",
+     "Article 6 of Regulation (EU) 2024/1689 of the European Parliament and of the Council of 13 June 2024"),
+    ("fr", "(règlement sur l’intelligence artificielle) [2024] JO L2024/1689, art 6",
+     "article 6 du règlement (UE) 2024/1689 du Parlement européen et du Conseil du 13 juin 2024"),
+])
+def test_reader_copies_a_citation_in_one_click(browser, live_server, lang, oscola, oj):
+    from selenium.webdriver.common.by import By
+
+    browser.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": live_server, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    visit(browser, f"{live_server}/{lang}/reg/2024/1689/art_6")
+    browser.find_element(By.CSS_SELECTOR, "details.cite summary").click()
+    buttons = browser.find_elements(By.CSS_SELECTOR, "button.copy-citation")
+    copied = []
+    for button in buttons:
+        button.click()
+        wait_for(browser, lambda b: "done" in button.get_attribute("class"))
+        copied.append(browser.execute_async_script(
+            "var done = arguments[0]; navigator.clipboard.readText().then(done, function (e) { done('! ' + e); });"))
+    assert copied[0].endswith(oscola)
+    assert copied[1].startswith(oj) and copied[1].endswith("ELI: http://data.europa.eu/eli/reg/2024/1689/oj)")
+    status = browser.find_element(By.CSS_SELECTOR, ".copy-status").text
+    assert status == ("Copied" if lang == "en" else "Copié")
+    browser.save_screenshot(str(ARTIFACTS / f"article-6-cite-{lang}.png"))
+    assert console_errors(browser) == []

@@ -78,3 +78,43 @@
     document.addEventListener("keydown", function (event) { if (event.key === "Escape") { hide(); } });
   });
 })();
+
+// Copy a citation with one click; the citation stays on the page as text to select without script.
+// The interface switch keeps the reader's place: the link takes the page's #anchor along.
+(function () {
+  "use strict";
+  function copied(button, ok) {
+    var status = button.closest(".cite").querySelector(".copy-status");
+    if (status) { status.textContent = ok ? button.getAttribute("data-copied") : button.getAttribute("data-failed") || ""; }
+    button.classList.toggle("done", ok);
+  }
+  function fallback(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "visually-hidden";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    area.remove();
+    return ok;
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button.copy-citation") : null;
+    if (button) {
+      var text = button.getAttribute("data-citation");
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(function () { copied(button, true); },
+          function () { copied(button, fallback(text)); });
+      } else {
+        copied(button, fallback(text));
+      }
+      return;
+    }
+    var link = event.target.closest ? event.target.closest("a.lang-switch") : null;
+    if (link && window.location.hash) {
+      link.setAttribute("href", link.getAttribute("href").split("#")[0] + window.location.hash);
+    }
+  });
+})();

@@ -64,7 +64,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 BLUEPRINTS = ("browse", "search", "sparql", "definitions", "obligations", "timeline",
-              "ontology_docs", "validate", "link", "coverage", "resources")
+              "ontology_docs", "validate", "link", "coverage", "download", "resources")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -90,8 +90,12 @@ def create_app(config: dict | None = None) -> Flask:
         module = importlib.import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)
 
+    from . import i18n
+
+    app.wsgi_app = i18n.LanguagePrefix(app.wsgi_app)
     app.jinja_env.globals.update(nav_items=_nav_items, lang_url=_lang_url, href=_href, label_of=_label_of,
-                                 link=_link)
+                                 link=_link, _=i18n.gettext, ui_lang=i18n.interface_lang, ui_path=i18n.ui_path,
+                                 switch_url=i18n.switch_url, translate=i18n.translate)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.after_request(_security_headers)
@@ -102,9 +106,16 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _nav_items() -> list[tuple[str, str]]:
-    return [("/", "Home"), ("/definitions", "Definitions"), ("/obligations", "Obligations"),
+    """The main menu: each page's path in the reader's interface and its name (in English,
+    translated by the template)."""
+    from .i18n import ui_path
+
+    return [(ui_path(path), name) for path, name in _NAV]
+
+
+_NAV = [("/", "Home"), ("/definitions", "Definitions"), ("/obligations", "Obligations"),
             ("/timeline", "Timeline"), ("/search", "Search"), ("/sparql", "SPARQL"), ("/validate", "Validate"),
-            ("/link", "Link a text"), ("/ontology", "Ontology")]
+            ("/link", "Link a text"), ("/ontology", "Ontology"), ("/download", "Download")]
 
 
 def _href(local_id: str, lang: str = "en", page: str | None = None) -> str:
@@ -135,7 +146,9 @@ def _lang_url(lang: str) -> str:
     from urllib.parse import urlencode
 
     query = urlencode(args)
-    return request.path + (f"?{query}" if query else "")
+    from .i18n import ui_path
+
+    return ui_path(request.path) + (f"?{query}" if query else "")
 
 
 def _security_headers(response: Response) -> Response:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from ..legal_order import sort_key
-from . import printed
+from . import citations, printed
 from .graph import EUR_LEX, Site, site
 from .obligations import KIND_WORDS, kind_counts
 
@@ -30,8 +30,11 @@ KIND_NAMES = {
 
 
 def page_lang() -> str:
-    """The language asked for (``?lang=en|fr|both``, English by default); 400 otherwise."""
-    lang = request.args.get("lang", "en")
+    """The language asked for (``?lang=en|fr|both``; by default the interface's under ``/en``
+    or ``/fr``, else English); 400 otherwise."""
+    from .i18n import prefixed
+
+    lang = request.args.get("lang", prefixed() or "en")
     if lang not in LANG_CHOICES:
         abort(400, description=f"Unknown language {lang!r}: choose en, fr or both.")
     return lang
@@ -192,6 +195,8 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     applies = dates_applying(s, application_dates(s.run("application-dates", lang=shown)), local_id, containers)
     commentary = s.run("cited-in-commentary", provision=iri) if article else []
     before, after = _neighbours(s, local_id)
+    act = {k: v.value for k, v in (s.run("act", lang=shown) or [{}])[0].items()}
+    cite = citations.cite(local_id, me["label"], act, shown) if act.get("title") and act.get("publication") else None
     model = None
     if kind == "Article":
         from ..coverage import DRAWN_KINDS
@@ -202,7 +207,7 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     notes_renderer = printed.Renderer(s, shown, page, anchors=False)
     footnote_html = {row["id"].value: notes_renderer.line(row["text"].value, row["id"].value) for row in footnotes}
     return render_template(
-        "browse/provision.html", footnote_html=footnote_html, statement_kinds=statement_kinds, model=model,
+        "browse/provision.html", cite=cite, footnote_html=footnote_html, statement_kinds=statement_kinds, model=model,
         kind_words=KIND_WORDS[shown], lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
         local_id=local_id, page=page, crumbs=crumbs[:-1], body=body, rows=rows, cited_by=cited_by, cites=cites,
         recitals=recitals, explains=explains, obligations=obligations, applies=applies, footnotes=footnotes,

@@ -79,6 +79,9 @@ class Site:
         it is served. Bounded: the least recently used page goes first."""
         if not self.cache_size:
             return produce()
+        from .i18n import interface_lang, prefixed
+
+        key = (key, interface_lang(), prefixed() is not None)  # the interface's words and links
         with self._lock:
             if key in self._pages:
                 self._pages.move_to_end(key)
@@ -139,8 +142,11 @@ class Site:
         anchor = "" if local_id == target_page else f"#{local_id}"
         if page is not None and target_page == page and anchor:
             return anchor
-        query = "" if lang == "en" else f"?lang={lang}"
-        return f"/{ACT_PATH}/{target_page}{query}{anchor}"
+        from .i18n import prefixed
+
+        prefix = prefixed()
+        query = "" if lang == (prefix or "en") else f"?lang={lang}"
+        return f"/{prefix}" * bool(prefix) + f"/{ACT_PATH}/{target_page}{query}{anchor}"
 
     def label(self, local_id: str, lang: str = "en") -> str:
         try:

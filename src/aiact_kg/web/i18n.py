@@ -1,0 +1,118 @@
+"""The interface in the reader's language: English on ``/en/…``, French on ``/fr/…``.
+
+One mechanism: templates write their words in English through ``_("…")`` and the message
+catalogue ``web/messages.json`` gives each its French. Every page is served at its usual path
+(English, or French when the text asked for is French: ``?lang=fr``) and under ``/en`` and
+``/fr``; a page under ``/fr`` shows the Act's French text unless another language is asked for.
+
+The prefix is taken off before Flask routes the request (:class:`LanguagePrefix`), so every
+blueprint serves both languages without knowing of them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from flask import has_request_context, request
+
+from .. import paths
+
+LANGUAGES = ("en", "fr")
+ENVIRON_KEY = "aiact_kg.interface"
+
+
+class LanguagePrefix:
+    """WSGI middleware: ``/fr/definitions`` is served as ``/definitions`` in French."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        for code in LANGUAGES:
+            prefix = f"/{code}"
+            if path == prefix or path.startswith(prefix + "/"):
+                environ[ENVIRON_KEY] = code
+                environ["PATH_INFO"] = path[len(prefix):] or "/"
+                break
+        return self.wsgi_app(environ, start_response)
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """Language code to {English message: translation}, from ``web/messages.json``."""
+    with open(paths.WEB / "messages.json", encoding="utf-8") as f:
+        data = json.load(f)
+    return {code: messages for code, messages in data.items() if not code.startswith("_")}
+
+
+def prefixed() -> str | None:
+    """The language the path's prefix names, or None for a page at its usual path."""
+    return request.environ.get(ENVIRON_KEY) if has_request_context() else None
+
+
+def interface_lang() -> str:
+    """The interface's language: the path's prefix, else French for French text, else English."""
+    if not has_request_context():
+        return "en"
+    return prefixed() or ("fr" if request.args.get("lang") == "fr" else "en")
+
+
+def gettext(message: str, **values) -> str:
+    """``message`` in the interface's language, with ``{name}`` fields filled from ``values``."""
+    lang = interface_lang()
+    text = catalogue().get(lang, {}).get(message, message) if lang != "en" else message
+    return text.format(**values) if values else text
+
+
+def translate(text: str) -> str:
+    """A message made in English with its values already in it (an error's description, such
+    as "Unknown language 'de': choose en, fr or both.") in the interface's language: the
+    catalogue's message with ``{name}`` fields that matches it whole, its values carried over;
+    the text itself when none matches."""
+    lang = interface_lang()
+    if lang == "en" or not text:
+        return text
+    messages = catalogue().get(lang, {})
+    if text in messages:
+        return messages[text]
+    for pattern, translation in _patterns(lang):
+        found = pattern.fullmatch(text)
+        if found:
+            return translation.format(**found.groupdict())
+    return text
+
+
+@lru_cache(maxsize=4)
+def _patterns(lang: str) -> list[tuple[re.Pattern, str]]:
+    """The catalogue's messages with fields, as patterns whose groups are the fields."""
+    out = []
+    for message, translation in catalogue().get(lang, {}).items():
+        if "{" not in message:
+            continue
+        parts = re.split(r"\{(\w+)\}", message)
+        regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+        try:
+            out.append((re.compile(regex, re.DOTALL), translation))
+        except re.error:  # a field named twice: such a message is only filled, never matched
+            continue
+    return out
+
+
+def ui_path(path: str) -> str:
+    """A path of this site as the reader's interface reaches it (``/fr/timeline`` in French)."""
+    lang = prefixed()
+    return f"/{lang}{path}" if lang and path.startswith("/") else path
+
+
+def switch_url(lang: str) -> str:
+    """This page in the other interface: the same path and parameters, under ``/en`` or ``/fr``;
+    the text follows the interface unless it is shown side by side."""
+    args = request.args.to_dict()
+    if args.get("lang") in LANGUAGES:
+        args.pop("lang")
+    query = urlencode(args)
+    return f"/{lang}{request.path}" + (f"?{query}" if query else "")
