@@ -272,13 +272,22 @@ class _Worker:
         self.process = process
         self.conn = conn
         self.lane = lane
+        self._stopping = threading.Lock()
+        self._stopped = False
 
     def stop(self) -> None:
-        try:
-            self.process.kill()
-            self.process.join(2)
-        finally:
-            self.conn.close()
+        """Kill the process and close its pipe, once: the pool closing and a query replacing
+        its worker may both stop it at the same moment, and a pipe closed twice from two
+        threads could close a descriptor the process has since given to another file."""
+        with self._stopping:
+            if self._stopped:
+                return
+            self._stopped = True
+            try:
+                self.process.kill()
+                self.process.join(2)
+            finally:
+                self.conn.close()
 
 
 class QueryPool:
