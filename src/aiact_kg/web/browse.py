@@ -56,11 +56,16 @@ def home():
 def _render_home(lang: str) -> str:
     s = site()
     shown = text_lang(lang)
-    act = s.run("act", lang=shown)
-    dates = s.run("application-dates", lang=shown)
+    act = s.shared("act", lang=shown)
     return render_template("browse/home.html", lang=lang, shown=shown, act=act[0] if act else {},
-                           dates=application_dates(dates), structure=structure(s, shown),
-                           recitals=s.run("recitals"), eur_lex=EUR_LEX)
+                           dates=act_dates(s, shown), structure=structure(s, shown),
+                           recitals=s.shared("recitals"), eur_lex=EUR_LEX)
+
+
+def act_dates(s: Site, lang: str) -> list[dict]:
+    """The application dates of the graph (:func:`application_dates`), worked out once per
+    language: every page with dates reads this one list."""
+    return s.fact(("application-dates", lang), lambda: application_dates(s.shared("application-dates", lang=lang)))
 
 
 def application_dates(rows: list[dict]) -> list[dict]:
@@ -105,10 +110,15 @@ def dates_applying(s: Site, dates: list[dict], local_id: str, containers: set[st
 
 
 def structure(s: Site, lang: str) -> dict:
-    """Chapters (with their sections and articles) and annexes, from ``structure``."""
+    """Chapters (with their sections and articles) and annexes, from ``structure``: worked out
+    once per language, and shared by every page that lists them (read it, never change it)."""
+    return s.fact(("structure", lang), lambda: _structure(s, lang))
+
+
+def _structure(s: Site, lang: str) -> dict:
     items: dict[str, dict] = {}
     children: dict[str, list] = {}
-    for row in s.run("structure", lang=lang):
+    for row in s.shared("structure", lang=lang):
         iri = row["item"].value
         item = items.setdefault(iri, {
             "iri": iri, "id": iri.rsplit("/", 1)[-1], "kind": row["kind"].value.rsplit("#", 1)[-1],
@@ -192,10 +202,10 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
                          key=lambda row: (sort_key(row["sourceId"].value), sort_key(row["obligation"].value)))
     statement_kinds = kind_counts([{"kind": row["kind"].value.rsplit("#", 1)[-1]} for row in obligations], shown)
     containers = {c["id"] for c in crumbs}
-    applies = dates_applying(s, application_dates(s.run("application-dates", lang=shown)), local_id, containers)
+    applies = dates_applying(s, act_dates(s, shown), local_id, containers)
     commentary = s.run("cited-in-commentary", provision=iri) if article else []
     before, after = _neighbours(s, local_id)
-    act = {k: v.value for k, v in (s.run("act", lang=shown) or [{}])[0].items()}
+    act = {k: v.value for k, v in (s.shared("act", lang=shown) or [{}])[0].items()}
     cite = citations.cite(local_id, me["label"], act, shown) if act.get("title") and act.get("publication") else None
     model = None
     if kind == "Article":
@@ -284,5 +294,5 @@ def _render_contents(s: Site, local_id: str, kind: str, lang: str) -> str:
     return render_template(
         "browse/contents.html", lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
         local_id=local_id, crumbs=crumbs[:-1], contents=contents, cited_by=_cited_by(s, iri, shown),
-        recitals=s.run("recitals") if kind == "Preamble" else [], iri=iri.value, site=s,
+        recitals=s.shared("recitals") if kind == "Preamble" else [], iri=iri.value, site=s,
         eur_lex=f"{EUR_LEX}#{local_id}")

@@ -43,8 +43,9 @@ def words(kind: str, count: int, lang: str) -> str:
 
 
 def act_coverage(s: Site) -> dict[str, coverage.ArticleCoverage]:
-    """The coverage of every article, computed once per application: the graph does not change."""
-    return s.cached(("coverage",), lambda: {c.id: c for c in coverage.act_coverage(s.store)})
+    """The coverage of every article, computed once per graph (a fact of the graph, kept with
+    the page cache off too)."""
+    return s.fact("coverage", lambda: {c.id: c for c in coverage.act_coverage(s.store)})
 
 
 def article_model(s: Site, local_id: str, lang: str) -> dict:
@@ -77,7 +78,7 @@ def page():
 def _render(s: Site, lang: str) -> str:
     articles = list(act_coverage(s).values())
     titles = {row["item"].value.rsplit("/", 1)[-1]: row["title"].value
-              for row in s.run("structure", lang=lang) if "title" in row}
+              for row in s.shared("structure", lang=lang) if "title" in row}
     unmodelled = [a for a in articles if a.normative and not any(a.drawn.values())]
     partial = [a for a in articles if a.gaps and any(a.drawn.values())]
     return render_template("coverage/coverage.html", articles=articles, titles=titles, lang=lang,

@@ -3,6 +3,17 @@ per application from named queries (the subdivisions that exist, the defined ter
 
 The graph does not change while it is served, so everything here is computed on first use and
 kept. Pages find the site with :func:`site`.
+
+Two kinds of thing are kept, and neither is a rendered page:
+
+- facts about the whole graph (:meth:`Site.fact`): the subdivisions, the terms and their index,
+  the answers of the named queries that take no request value (the act's title, the dates of
+  Article 113, the table of contents, the statements by language: :meth:`Site.shared`), the
+  coverage of every article. Each is computed once, on the first page that needs it, and
+  keyed by the graph's version (:attr:`Site.version`);
+- the page cache (:meth:`Site.cached`, ``PAGE_CACHE``): whole rendered pages by path and
+  language, which a deployment may turn off; with it off, every request renders its page
+  from these facts and its own queries.
 """
 
 from __future__ import annotations
@@ -73,6 +84,36 @@ class Site:
         self.cache_size = cache_size
         self._pages: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self._facts: dict = {}
+        self._fact_lock = threading.RLock()
+
+    @cached_property
+    def version(self) -> str:
+        """What identifies the served graph: the names of the built graph's files (each named
+        after the fingerprint of its sources and code), else the store's description."""
+        files = getattr(self.store, "files", None)
+        return "\n".join(f.name for f in files) if files else self.store.description
+
+    def fact(self, key, produce):
+        """A fact about the whole graph, computed once by ``produce()`` and kept under the
+        graph's version: it depends on the graph alone, never on a request or its language of
+        interface. Unlike :meth:`cached`, it is kept with the page cache off."""
+        key = (self.version, key)
+        try:
+            return self._facts[key]
+        except KeyError:
+            pass
+        with self._fact_lock:
+            if key not in self._facts:
+                self._facts[key] = produce()
+            return self._facts[key]
+
+    def shared(self, name: str, **bindings) -> tuple:
+        """The rows of a named query that every page asking it with these bindings gets the
+        same (no request value in them: a language, a role), run once per graph. Rows are
+        shared between requests: read them, never change them."""
+        return self.fact(("query", name, tuple(sorted(bindings.items()))),
+                         lambda: tuple(self.run(name, **bindings)))
 
     def cached(self, key, produce):
         """A rendered page kept by key (path and language): the graph does not change while

@@ -48,9 +48,15 @@ def _value(row: dict, name: str) -> str:
 
 
 def obligation_rows(lang: str) -> list[dict]:
-    """The rows of ``obligations``, one dict per obligation (several addressees or tiers kept)."""
+    """The rows of ``obligations``, one dict per obligation (several addressees or tiers kept):
+    worked out once per graph and language, shared by every page (read them, never change them)."""
+    s = site()
+    return s.fact(("obligation-rows", lang), lambda: _obligation_rows(s, lang))
+
+
+def _obligation_rows(s, lang: str) -> list[dict]:
     out: dict[str, dict] = {}
-    for row in site().run("obligations", lang=lang):
+    for row in s.run("obligations", lang=lang):
         iri = row["obligation"].value
         entry = out.setdefault(iri, {
             "obligation": iri, "kind": slug(_value(row, "kind")), "label": _value(row, "label") or slug(iri),
@@ -96,9 +102,15 @@ def _filters() -> dict:
 
 def role_hierarchy(lang: str) -> dict[str, dict]:
     """Every role some statement binds, directly or through a broader role: its label and the
-    roles whose statements bind it (itself included), from ``role-hierarchy``."""
+    roles whose statements bind it (itself included), from ``role-hierarchy``; once per graph
+    and language (read it, never change it)."""
+    s = site()
+    return s.fact(("role-hierarchy", lang), lambda: _role_hierarchy(s, lang))
+
+
+def _role_hierarchy(s, lang: str) -> dict[str, dict]:
     roles: dict[str, dict] = {}
-    for row in site().run("role-hierarchy", lang=lang):
+    for row in s.run("role-hierarchy", lang=lang):
         entry = roles.setdefault(slug(row["role"].value), {"label": "", "within": set()})
         entry["label"] = _value(row, "roleLabel") or entry["label"] or slug(row["role"].value)
         entry["within"].add(slug(row["broader"].value))
@@ -107,9 +119,11 @@ def role_hierarchy(lang: str) -> dict[str, dict]:
 
 def bound_statements(role: str) -> set[str]:
     """The statements that bind a role as such (``actor-statements``): its own, and those of
-    broader roles that concern what the role is about."""
-    rows = site().run("actor-statements", role=NamedNode(ONTOLOGY_NS + role))
-    return {row["statement"].value for row in rows}
+    broader roles that concern what the role is about. Kept per role: callers ask it only of
+    the roles of :func:`role_hierarchy`, so there are as many as the graph has roles."""
+    s = site()
+    return s.fact(("actor-statements", role), lambda: frozenset(
+        row["statement"].value for row in s.run("actor-statements", role=NamedNode(ONTOLOGY_NS + role))))
 
 
 def select(rows: list[dict], role: str = "", tier: str = "", article: str = "", on: date | None = None,

@@ -31,7 +31,12 @@ def short(iri: str) -> str:
 
 
 def terms() -> dict[str, list[dict]]:
+    """The terms of the ontology by kind, worked out once per graph (read them, never change them)."""
     s = site()
+    return s.fact("ontology-terms", lambda: _terms(s))
+
+
+def _terms(s) -> dict[str, list[dict]]:
     found: dict[str, dict] = {}
     for lang in ("en", "fr"):
         for row in s.run("ontology-terms", lang=lang):
