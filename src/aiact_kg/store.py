@@ -11,6 +11,7 @@ the embedded store falls back to pyoxigraph's substitution (SPARQL SEP-0007).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping, Union
 
@@ -198,6 +199,12 @@ class QueryShape:
         self.blocks.setdefault(target.offset, set()).update(group.in_expressions)
 
 
+@lru_cache(maxsize=256)
+def _shape(text: str) -> QueryShape:
+    """The shape of a query text, read once: pages run the same named queries again and again."""
+    return QueryShape(text)
+
+
 def serialize_term(term) -> str:
     """A term in SPARQL syntax: an IRI or a literal as N-Triples writes it (escaped)."""
     if isinstance(term, (NamedNode, Literal)):
@@ -217,7 +224,7 @@ def with_values(text: str, bindings: Mapping[str, object] | None) -> str:
     for name in terms:
         if not _VARIABLE_NAME.match(name):
             raise QueryError(f"{name!r} is not a variable name")
-    shape = QueryShape(text)
+    shape = _shape(text)
     if shape.short_construct:
         raise QueryError("bindings need a CONSTRUCT query with a template: CONSTRUCT { … } WHERE { … }")
     if shape.where is None:
@@ -251,7 +258,7 @@ class Store:
         if not isinstance(result, QuerySolutions):
             raise QueryError("expected a SELECT query")
         names = [v.value for v in result.variables]
-        return [{name: row[name] for name in names if row[name] is not None} for row in result]
+        return [{name: value for name, value in zip(names, row) if value is not None} for row in result]
 
     def ask(self, text: str, bindings: Mapping[str, object] | None = None) -> bool:
         result = self._query(text, bindings)
