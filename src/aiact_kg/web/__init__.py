@@ -35,6 +35,7 @@ Configuration (``create_app({...})``):
 from __future__ import annotations
 
 import importlib
+import threading
 
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -189,16 +190,19 @@ def _unexpected_error(error: Exception):
 
 
 def warm(app: Flask, workers: bool = True) -> None:
-    """Work out at start what every request would otherwise wait for on first use: the
-    subdivisions and terms of the graph, the search index and (``workers``) the query
-    processes of /sparql, which ``serve`` starts before it listens and tests start on first use."""
+    """Work out at start what every page would otherwise wait for on first use: the
+    subdivisions and terms of the graph and their index; and, for ``serve`` (``workers``), the
+    query processes of /sparql, started before it listens (tests start them on first use), and
+    the search index, built in the background while the server starts (a search that comes
+    first waits for it). Without ``workers`` the search index is built by the first search, so
+    that the first page of a fresh process is not kept waiting for it."""
     from . import search, sparql
 
     with app.app_context():
         s = site()
         s.subdivisions, s.terms, s.term_matchers  # noqa: B018 (computed and kept)
-        search.index(app)
         if workers:
+            threading.Thread(target=search.index, args=(app,), name="search-index", daemon=True).start()
             pool = sparql.pool()
             if pool is not None:
                 pool.wait_ready()
