@@ -147,9 +147,10 @@ def render_subdivision(local_id: str, lang: str) -> str:
 
 
 def _crumbs(s: Site, local_id: str, lang: str) -> list[dict]:
-    """The subdivision and its containers, outermost first."""
-    rows = s.run("provision", provision=s.iri(local_id), lang=lang)
-    by_iri = {row["ancestor"].value: row for row in rows}
+    """The subdivision and its containers, outermost first: the rows of ``provision`` for it,
+    found in those of every subdivision (``subdivision-heads``, read once per language)."""
+    by_iri = s.fact(("subdivision-heads", lang),
+                    lambda: {row["ancestor"].value: row for row in s.run("subdivision-heads", lang=lang)})
     chain, iri = [], s.iri(local_id).value
     while iri in by_iri and len(chain) < 12:
         row = by_iri[iri]
@@ -166,7 +167,8 @@ def _neighbours(s: Site, local_id: str) -> tuple[str | None, str | None]:
     prefix = local_id.split("_", 1)[0] + "_"
     if "." in local_id or prefix not in ("art_", "anx_", "rct_"):
         return None, None
-    same = sorted((i for i in s.subdivisions if i.startswith(prefix) and "." not in i), key=sort_key)
+    same = s.fact(("in-order", prefix), lambda: sorted(
+        (i for i in s.subdivisions if i.startswith(prefix) and "." not in i), key=sort_key))
     position = same.index(local_id)
     before = same[position - 1] if position > 0 else None
     after = same[position + 1] if position + 1 < len(same) else None
@@ -184,7 +186,7 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     notes = printed.footnote_links(footnotes)
     texts = {}
     for language in ("en", "fr") if lang == "both" else (lang,):
-        texts[language] = printed.tree(s.run("provision-parts", provision=iri, lang=language), iri.value)
+        texts[language] = printed.provision_tree(s, iri.value, language)
     if texts.get(shown) is None and lang != "both":
         abort(404, description=f"{me['label']} has no text in this language.")
     if lang == "both":
@@ -198,6 +200,7 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     cites = _cites(s, iri, shown, page)
     recitals = related_recitals(s, iri, shown) if kind == "Article" else {"connected": [], "guessed": []}
     explains = s.run("explained-articles", recital=iri, lang=shown) if kind == "Recital" else []
+    # its own query: statements of one provision that tie (one per addressee) keep the order it gives them
     obligations = sorted(s.run("article-obligations", provision=iri, lang=shown) if article else [],
                          key=lambda row: (sort_key(row["sourceId"].value), sort_key(row["obligation"].value)))
     statement_kinds = kind_counts([{"kind": row["kind"].value.rsplit("#", 1)[-1]} for row in obligations], shown)
@@ -225,12 +228,26 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
         eur_lex=f"{EUR_LEX}#{page}")
 
 
+def rows_within(s: Site, name: str, column: str, iri, **bindings) -> list[dict]:
+    """The rows a named query gives for a subdivision (its ``?provision`` bound to ``iri``),
+    taken from the rows it gives for the whole Act (:meth:`Site.rows_by`, grouped by
+    ``column``: a part's IRI or local id): those of the subdivision and of every part below
+    it. The query itself answers for what is not a part of the Act."""
+    parts = printed.within(s, iri.value)
+    if parts is None:
+        return s.run(name, provision=iri, **bindings)
+    grouped = s.rows_by(name, column, **bindings)
+    if column.endswith("Id"):
+        parts = [part.rsplit("/", 1)[-1] for part in parts]
+    return [row for part in parts for row in grouped.get(part, ())]
+
+
 def related_recitals(s: Site, iri, lang: str) -> dict[str, list[dict]]:
     """The recitals of an article (``related-recitals``), those the text connects to it (it
     cites them, or they share a distinctive defined term: ``connected``, in the order of the
     recitals) apart from the similarity guesses (``guessed``, best first)."""
     links: dict[str, dict] = {}
-    for row in s.run("related-recitals", article=iri, lang=lang):
+    for row in s.rows_by("related-recitals", "article", lang=lang).get(iri.value, ()):
         local = row["recital"].value.rsplit("/", 1)[-1]
         link = links.setdefault(local, {
             "id": local, "number": row["number"].value, "method": row["method"].value,
@@ -264,7 +281,7 @@ def _cited_by(s: Site, iri, lang: str) -> list[dict]:
 def _cites(s: Site, iri, lang: str, page: str) -> list[dict]:
     """What this subdivision (or a part of it) cites: provisions of the Act, then other acts."""
     out: dict[str, dict] = {}
-    for row in s.run("cites", provision=iri):
+    for row in rows_within(s, "cites", "source", iri):
         target = row["target"].value
         local = s.local_id(target)
         if local:

@@ -51,7 +51,9 @@ def act_coverage(s: Site) -> dict[str, coverage.ArticleCoverage]:
 def article_model(s: Site, local_id: str, lang: str) -> dict:
     """What the graph models of one article: its coverage, and what cites it by group."""
     groups: dict[str, dict[str, dict]] = {name: {} for name, _ in _GROUPS}
-    for row in s.run("provision-model", provision=s.iri(local_id), lang=lang):
+    from .browse import rows_within
+
+    for row in rows_within(s, "provision-model", "sourceId", s.iri(local_id), lang=lang):
         iri = row["thing"].value
         kind = row["type"].value.rsplit("#", 1)[-1] if "type" in row else ""
         for name, kinds in _GROUPS:

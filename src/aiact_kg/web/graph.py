@@ -28,6 +28,7 @@ from flask import current_app
 from markupsafe import Markup
 from pyoxigraph import NamedNode
 
+from .. import queries
 from ..citations import citation_label
 from ..legal_order import sort_key
 from ..textgraph import resolve_target, sectionless_annex_points
@@ -85,6 +86,7 @@ class Site:
         self._pages: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self._facts: dict = {}
+        self._texts: dict[str, str] = {}
         self._fact_lock = threading.RLock()
 
     @cached_property
@@ -240,6 +242,14 @@ class Site:
         return {}
 
     @cached_property
+    def line_index(self) -> dict:
+        """What each line of the Act's text says, as :class:`printed.Renderer` reads it: its
+        references and defined terms with their spans, by (line, language, subdivision).
+        Filled as lines are first rendered; bounded by the lines the Act holds (only the
+        graph's text is rendered this way, never a reader's)."""
+        return {}
+
+    @cached_property
     def term_links(self) -> dict[str, dict[str, Markup]]:
         """The opening tag of each defined term's link, per language: to its entry in the
         glossary, titled with the point of Article 3 that defines it (the definition itself is
@@ -248,10 +258,30 @@ class Site:
                     term.slug, self.label(term.source, lang)) for term in self.terms}
                 for lang in LANGUAGES}
 
+    def rows_by(self, name: str, column: str, **bindings) -> dict[str, list[dict]]:
+        """The rows of a named query run once for the Act as a whole (its ``?provision`` bound
+        to the Act, when it has one), grouped by the value of ``column``: a page takes those of
+        its subdivision and of the parts below it instead of asking the query itself."""
+        if "provision" in queries.load(name).bindings:
+            bindings["provision"] = NamedNode(self.act)
+
+        def produce():
+            out: dict[str, list[dict]] = {}
+            for row in self.run(name, **bindings):
+                if column in row:
+                    out.setdefault(row[column].value, []).append(row)
+            return out
+
+        return self.fact(("rows-by", name, column, tuple(sorted((k, str(v)) for k, v in bindings.items()))), produce)
+
     # -- queries ------------------------------------------------------------------------------
     def run(self, name: str, **bindings) -> list[dict]:
-        """Rows of a named query with bindings (a str binding is a plain literal)."""
-        return self.store.run(name, **bindings)
+        """Rows of a named query with bindings (a str binding is a plain literal), as the
+        store's ``run`` gives them; the query's text is read from its file once."""
+        text = self._texts.get(name)
+        if text is None:
+            text = self._texts[name] = queries.load(name).text
+        return self.store.select(text, bindings)
 
 
 _SPACE = r"[\s\u00a0\u202f]+"

@@ -312,7 +312,7 @@ def _render_statement(s, local: str, lang: str) -> str:
     words = None
     if facts["source"]:
         source = s.iri(facts["source"])
-        part = printed.tree(s.run("provision-parts", provision=source, lang=lang), source.value)
+        part = printed.provision_tree(s, source.value, lang)
         if part is not None:
             words = printed.Renderer(s, lang, s.page_of(facts["source"]), anchors=False).body(part)
     kind_word = KIND_WORDS[lang][facts["kind"]][0]

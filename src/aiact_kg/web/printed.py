@@ -3,7 +3,7 @@ Journal, every cross-reference a link to the exact paragraph or point, every def
 link to its definition.
 
 The parts come from the named query ``provision-parts`` (text, parts by ``aiact:order``,
-closing text). Cross-references are found in each printed line by
+closing text), run once per language for the whole Act (:func:`provision_tree`). Cross-references are found in each printed line by
 :func:`aiact_kg.crossrefs.find_citations`, which gives their exact character spans; the
 targets are resolved to subdivisions that exist as the graph's ``eli:cites`` are. Defined
 terms are Article 3's ``skos:prefLabel`` (see :class:`graph.TermMatcher`). Every piece of text
@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
+from pyoxigraph import NamedNode
 
 from .. import crossrefs
 from ..formex import FOOTNOTE_CALL, footnote_number
@@ -85,6 +86,50 @@ def tree(rows: list[dict], root_iri: str) -> Part | None:
     return parts.get(root_iri)
 
 
+def act_parts(site: Site, lang: str) -> tuple[dict[str, list[dict]], dict[str, list[str]]]:
+    """Every part of the Act with its words in one language (the rows of ``provision-parts``
+    for the Act as a whole) by IRI, and the IRIs of each part's parts: read once per graph and
+    language, shared by every page (read them, never change them)."""
+    def produce():
+        rows: dict[str, list[dict]] = {}
+        children: dict[str, list[str]] = {}
+        for row in site.run("provision-parts", provision=NamedNode(site.act), lang=lang):
+            iri = row["part"].value
+            rows.setdefault(iri, []).append(row)
+            if "parent" in row:
+                children.setdefault(row["parent"].value, []).append(iri)
+        return rows, children
+
+    return site.fact(("act-parts", lang), produce)
+
+
+def within(site: Site, root_iri: str) -> list[str] | None:
+    """The IRIs of a subdivision of the Act and of every part below it (what
+    ``?part eli:is_part_of* ?provision`` reaches), from :func:`act_parts`; None for what is not
+    a part of the Act."""
+    by_iri, children = act_parts(site, "en")
+    if root_iri not in by_iri:
+        return None
+    out, seen = [root_iri], {root_iri}
+    for iri in out:  # grows as it is read: breadth first
+        for child in children.get(iri, ()):
+            if child not in seen:
+                seen.add(child)
+                out.append(child)
+    return out
+
+
+def provision_tree(site: Site, root_iri: str, lang: str) -> Part | None:
+    """The subdivision ``root_iri`` with its parts, as :func:`tree` makes it from the rows of
+    ``provision-parts`` for that subdivision: here from the rows of the whole Act
+    (:func:`act_parts`), those of the subdivision and of every part below it."""
+    parts = within(site, root_iri)
+    if parts is None:
+        return None
+    by_iri = act_parts(site, lang)[0]
+    return tree([row for iri in parts for row in by_iri.get(iri, ())], root_iri)
+
+
 class Renderer:
     """Writes one language's HTML for the parts of one page."""
 
@@ -104,14 +149,15 @@ class Renderer:
     def line(self, text: str, context: str) -> Markup:
         """One printed line with its references and defined terms as links."""
         spans: list[tuple[int, int, str]] = []
-        for citation in crossrefs.find_citations(text, self.lang, context):
+        citations, terms = self._found(text, context)
+        for citation in citations:
             link = self._reference(citation)
             if link is not None:
                 spans.append((citation.start, citation.end, link))
         spans += self._footnote_calls(text)
         taken = [(s, e) for s, e, _ in spans]
         linked = set()
-        for start, end, term in self.terms.find(text):
+        for start, end, term in terms:
             if term.source == context or term.slug in linked or any(s < end and start < e for s, e in taken):
                 continue
             linked.add(term.slug)  # the first mention in a line is linked, not every one
@@ -127,6 +173,19 @@ class Renderer:
             position = end
         out.append(escape(text[position:]))
         return Markup("".join(out))
+
+    def _found(self, text: str, context: str) -> tuple[tuple, tuple]:
+        """The references (:func:`crossrefs.find_citations`) and the defined terms (the terms'
+        index) in one line of the Act's text, each with its span: what the line says, whatever
+        the page, the interface or the links. Kept per line, language and subdivision in
+        ``Site.line_index``, so a line is read once while the graph is served."""
+        key = (text, self.lang, context)
+        index = self.site.line_index
+        found = index.get(key)
+        if found is None:
+            found = index[key] = (tuple(crossrefs.find_citations(text, self.lang, context)),
+                                  tuple(self.terms.find(text)))
+        return found
 
     def _footnote_calls(self, text: str) -> list[tuple[int, int, Markup]]:
         """Footnote calls ("⁽⁷⁾") as links to the note, printed below the text of the page."""
