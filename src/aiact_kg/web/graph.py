@@ -110,6 +110,22 @@ class Site:
                 self._facts[key] = produce()
             return self._facts[key]
 
+    def fragment(self, key, produce) -> Markup:
+        """A piece of a page that is the same on every page that shows it (one row of the table
+        of statements), made once by ``produce()`` and kept under the graph's version and
+        ``key``, which must name everything the piece depends on (the language of its text,
+        the interface's prefix of its links). Bounded by the graph: keys name its resources."""
+        key = (self.version,) + tuple(key)
+        found = self.fragments.get(key)
+        if found is None:
+            found = self.fragments[key] = produce()
+        return found
+
+    @cached_property
+    def fragments(self) -> dict:
+        """The pieces of pages kept by :meth:`fragment`."""
+        return {}
+
     def shared(self, name: str, **bindings) -> tuple:
         """The rows of a named query that every page asking it with these bindings gets the
         same (no request value in them: a language, a role), run once per graph. Rows are

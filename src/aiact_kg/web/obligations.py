@@ -17,7 +17,8 @@ import io
 from urllib.parse import urlencode
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from markupsafe import Markup
 from pyoxigraph import NamedNode
 
 from ..legal_order import sort_key
@@ -183,9 +184,23 @@ def table():
         return _csv(rows)
     csv_args = dict(request.args.items(), format="csv")
     return render_template("obligations/table.html", rows=rows, total=len(every), filters=filters,
+                           statement_row=statement_row,
                            roles=role_choices(roles), tiers=choices(every, "tiers"), site=site(),
                            kinds=kind_counts(every, filters["lang"]), shown_kinds=_with_urls(kind_counts(rows, filters["lang"])),
                            kind_words=KIND_WORDS[filters["lang"]], csv_url="/obligations?" + urlencode(csv_args))
+
+
+def statement_row(o: dict, filters: dict, kind_words: dict) -> Markup:
+    """The row of one statement in the table (``obligations/row.html``): it depends on the
+    statement, the language of the table and the interface's prefix of its links only, so it
+    is made once for each and kept (:meth:`graph.Site.fragment`), whatever the filters."""
+    from .i18n import prefixed
+
+    s = site()
+    lang = filters["lang"]
+    return s.fragment(("statement-row", o["obligation"], lang, prefixed()), lambda: Markup(
+        current_app.jinja_env.get_template("obligations/row.html").render(o=o, filters={"lang": lang},
+                                                                            kind_words=kind_words) + "\n"))
 
 
 def _with_urls(counts: list[dict]) -> list[dict]:
