@@ -64,7 +64,7 @@ def _sample(s) -> list[str]:
 
 def test_rows_of_a_subdivision_from_the_whole_act_as_its_own_query_gives_them(fresh):
     s = fresh.extensions["aiact_kg"]
-    seen = {"provision-model": 0, "cites": 0, "related-recitals": 0}
+    seen = {"provision-model": 0, "cites": 0, "cited-by": 0, "related-recitals": 0}
     with fresh.test_request_context("/"):
         for local_id in _sample(s):
             iri = s.iri(local_id)
@@ -75,6 +75,9 @@ def test_rows_of_a_subdivision_from_the_whole_act_as_its_own_query_gives_them(fr
                 model = browse.rows_within(s, "provision-model", "sourceId", iri, lang=lang)
                 assert sorted(map(_key, model)) == sorted(map(_key, s.run("provision-model", provision=iri, lang=lang)))
                 seen["provision-model"] += bool(model)
+                cited_by = browse.cited_by_rows(s, iri, lang)
+                assert sorted(map(_key, cited_by)) == sorted(map(_key, s.run("cited-by", provision=iri, lang=lang)))
+                seen["cited-by"] += bool(cited_by)
                 if local_id.startswith("art_") and "." not in local_id:
                     links = s.rows_by("related-recitals", "article", lang=lang).get(iri.value, [])
                     assert list(map(_key, links)) == list(map(_key, s.run("related-recitals", article=iri, lang=lang)))
@@ -84,7 +87,7 @@ def test_rows_of_a_subdivision_from_the_whole_act_as_its_own_query_gives_them(fr
 
 def _key(row: dict) -> tuple:
     """A row without its ``?provision`` (the subdivision asked for, or the Act as a whole)."""
-    return tuple(sorted((name, str(term)) for name, term in row.items() if name != "provision"))
+    return tuple(sorted((name, str(term)) for name, term in row.items() if name not in ("provision", "lang")))
 
 
 PAGES = ["/reg/2024/1689/art_3", "/reg/2024/1689/art_3?lang=both", "/reg/2024/1689/art_5?lang=fr",

@@ -266,7 +266,7 @@ def related_recitals(s: Site, iri, lang: str) -> dict[str, list[dict]]:
 def _cited_by(s: Site, iri, lang: str) -> list[dict]:
     """Who cites this subdivision (or a part of it), one entry per citing subdivision."""
     out: dict[str, dict] = {}
-    for row in s.run("cited-by", provision=iri, lang=lang):
+    for row in cited_by_rows(s, iri, lang):
         source = s.local_id(row["source"].value)
         if source is None:
             continue
@@ -276,6 +276,18 @@ def _cited_by(s: Site, iri, lang: str) -> list[dict]:
     for entry in out.values():
         entry["targets"] = [entry["targets"][key] for key in sorted(entry["targets"], key=sort_key)]
     return sorted(out.values(), key=lambda e: sort_key(e["id"]))
+
+
+def cited_by_rows(s: Site, iri, lang: str) -> list[dict]:
+    """The rows of ``cited-by`` for a subdivision, from every citation of the graph
+    (``citations``, read once per language): those whose target is the subdivision or a part
+    of it and whose source is neither. The query itself answers for what is not a part of the Act."""
+    parts = printed.within(s, iri.value)
+    if parts is None:
+        return s.run("cited-by", provision=iri, lang=lang)
+    inside = set(parts)
+    by_target = s.rows_by("citations", "target", lang=lang)
+    return [row for part in parts for row in by_target.get(part, ()) if row["source"].value not in inside]
 
 
 def _cites(s: Site, iri, lang: str, page: str) -> list[dict]:

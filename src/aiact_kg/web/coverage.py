@@ -8,7 +8,8 @@ cite the article (named query ``provision-model``).
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
+from markupsafe import Markup
 
 from .. import coverage
 from ..legal_order import sort_key
@@ -77,6 +78,17 @@ def page():
     return s.cached(("coverage-page", lang), lambda: _render(s, lang))
 
 
+def article_row(article: coverage.ArticleCoverage, titles: dict, lang: str) -> Markup:
+    """One article's row of the coverage table (``coverage/row.html``): it depends on the
+    article, the language and the interface's prefix of its links only, so it is made once
+    for each and kept (:meth:`graph.Site.fragment`)."""
+    from .i18n import prefixed
+
+    return site().fragment(("coverage-row", article.id, lang, prefixed()), lambda: Markup(
+        current_app.jinja_env.get_template("coverage/row.html").render(
+            a=article, titles=titles, lang=lang, words=words, kinds=coverage.DRAWN_KINDS) + "\n"))
+
+
 def _render(s: Site, lang: str) -> str:
     articles = list(act_coverage(s).values())
     titles = {row["item"].value.rsplit("/", 1)[-1]: row["title"].value
@@ -85,5 +97,5 @@ def _render(s: Site, lang: str) -> str:
     partial = [a for a in articles if a.gaps and any(a.drawn.values())]
     return render_template("coverage/coverage.html", articles=articles, titles=titles, lang=lang,
                            unmodelled=unmodelled, partial=partial, words=words,
-                           kinds=coverage.DRAWN_KINDS,
+                           kinds=coverage.DRAWN_KINDS, article_row=article_row,
                            gaps=sum(len(a.gaps) for a in articles), normative=sum(len(a.normative) for a in articles))
