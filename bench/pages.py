@@ -127,6 +127,12 @@ def worker(src: str, rounds: int, dump: str | None) -> None:
         response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{path}: HTTP {response.status_code}")
+    try:  # the facts of the Act's text, read in the background after the first page
+        from aiact_kg.web import printed
+
+        printed.prepare_text_facts(app.extensions["aiact_kg"]).wait(120)
+    except (ImportError, AttributeError):  # a revision without them
+        pass
     wall: dict[str, list[float]] = {name: [] for name in PAGES}
     cpu: dict[str, list[float]] = {name: [] for name in PAGES}
     first: dict[str, list[float]] = {name: [] for name in PAGES}

@@ -35,6 +35,7 @@ Configuration (``create_app({...})``):
 from __future__ import annotations
 
 import importlib
+import os
 import threading
 
 from flask import Flask, Response, render_template, request
@@ -99,11 +100,28 @@ def create_app(config: dict | None = None) -> Flask:
                                  switch_url=i18n.switch_url, translate=i18n.translate)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.bytecode_cache = _template_cache()
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     warm(app, workers=False)
     return app
+
+
+def _template_cache():
+    """Compiled templates kept in the build cache (``templates/``), so that a fresh process
+    does not compile them again before its first page; Jinja checks each against its
+    template's source. None where the cache cannot be written: templates are compiled then."""
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = paths.cache_dir() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK):
+        return None
+    return FileSystemBytecodeCache(str(folder))
 
 
 def _nav_items() -> list[tuple[str, str]]:
@@ -193,16 +211,19 @@ def warm(app: Flask, workers: bool = True) -> None:
     """Work out at start what every page would otherwise wait for on first use: the
     subdivisions and terms of the graph and their index; and, for ``serve`` (``workers``), the
     query processes of /sparql, started before it listens (tests start them on first use), and
-    the search index, built in the background while the server starts (a search that comes
-    first waits for it). Without ``workers`` the search index is built by the first search, so
-    that the first page of a fresh process is not kept waiting for it."""
-    from . import search, sparql
+    in the background while the server starts, the search index (a search that comes first
+    waits for it) and the facts of the Act's text (pages ask their own queries until they are
+    there: :func:`printed.text_facts_ready`). Without ``workers`` the search index is built by
+    the first search and the text's facts after the first page that needs them, so that the
+    first page of a fresh process is not kept waiting for them."""
+    from . import printed, search, sparql
 
     with app.app_context():
         s = site()
         s.subdivisions, s.terms, s.term_matchers  # noqa: B018 (computed and kept)
         if workers:
             threading.Thread(target=search.index, args=(app,), name="search-index", daemon=True).start()
+            printed.prepare_text_facts(s)
             pool = sparql.pool()
             if pool is not None:
                 pool.wait_ready()

@@ -149,8 +149,10 @@ def render_subdivision(local_id: str, lang: str) -> str:
 def _crumbs(s: Site, local_id: str, lang: str) -> list[dict]:
     """The subdivision and its containers, outermost first: the rows of ``provision`` for it,
     found in those of every subdivision (``subdivision-heads``, read once per language)."""
-    by_iri = s.fact(("subdivision-heads", lang),
-                    lambda: {row["ancestor"].value: row for row in s.run("subdivision-heads", lang=lang)})
+    if printed.text_facts_ready(s):
+        by_iri = printed.heads(s, lang)
+    else:
+        by_iri = {row["ancestor"].value: row for row in s.run("provision", provision=s.iri(local_id), lang=lang)}
     chain, iri = [], s.iri(local_id).value
     while iri in by_iri and len(chain) < 12:
         row = by_iri[iri]
@@ -247,7 +249,9 @@ def related_recitals(s: Site, iri, lang: str) -> dict[str, list[dict]]:
     cites them, or they share a distinctive defined term: ``connected``, in the order of the
     recitals) apart from the similarity guesses (``guessed``, best first)."""
     links: dict[str, dict] = {}
-    for row in s.rows_by("related-recitals", "article", lang=lang).get(iri.value, ()):
+    rows = (s.rows_by("related-recitals", "article", lang=lang).get(iri.value, ()) if printed.text_facts_ready(s)
+            else s.run("related-recitals", article=iri, lang=lang))
+    for row in rows:
         local = row["recital"].value.rsplit("/", 1)[-1]
         link = links.setdefault(local, {
             "id": local, "number": row["number"].value, "method": row["method"].value,

@@ -87,7 +87,9 @@ class Site:
         self._lock = threading.Lock()
         self._facts: dict = {}
         self._texts: dict[str, str] = {}
-        self._fact_lock = threading.RLock()
+        self._fact_lock = threading.Lock()
+        self._fact_locks: dict = {}
+        self._prepared: dict[str, threading.Event] = {}
 
     @cached_property
     def version(self) -> str:
@@ -105,10 +107,31 @@ class Site:
             return self._facts[key]
         except KeyError:
             pass
-        with self._fact_lock:
+        with self._fact_lock:  # one lock per fact: pages wait only for the fact they need
+            lock = self._fact_locks.setdefault(key, threading.Lock())
+        with lock:
             if key not in self._facts:
                 self._facts[key] = produce()
             return self._facts[key]
+
+    def prepared(self, name: str, work) -> threading.Event:
+        """Facts computed by ``work()`` in a thread of their own, started once (the first time
+        any page asks): the returned event is set when they are all there. Pages that find it
+        unset answer from their own queries meanwhile, so that the first pages after a start
+        do not wait for facts about the whole Act."""
+        with self._fact_lock:
+            event = self._prepared.get(name)
+            if event is None:
+                event = self._prepared[name] = threading.Event()
+
+                def run():
+                    try:
+                        work()
+                    finally:
+                        event.set()
+
+                threading.Thread(target=run, name=f"facts-{name}", daemon=True).start()
+        return event
 
     def fragment(self, key, produce) -> Markup:
         """A piece of a page that is the same on every page that shows it (one row of the table

@@ -103,10 +103,60 @@ def act_parts(site: Site, lang: str) -> tuple[dict[str, list[dict]], dict[str, l
     return site.fact(("act-parts", lang), produce)
 
 
+def heads(site: Site, lang: str) -> dict[str, dict]:
+    """The rows of ``subdivision-heads`` by subdivision IRI: how each subdivision is named in
+    one language, and its container (read once per graph and language)."""
+    return site.fact(("subdivision-heads", lang),
+                     lambda: {row["ancestor"].value: row for row in site.run("subdivision-heads", lang=lang)})
+
+
+#: The facts about the Act's text that pages read instead of asking their own queries.
+TEXT_FACTS = "text"
+
+
+def read_text_facts(site: Site) -> None:
+    """Read every fact of :data:`TEXT_FACTS`: the parts and the names of every subdivision by
+    language, and the rows of ``cites``, ``citations``, ``provision-model`` and
+    ``related-recitals`` for the whole Act."""
+    for lang in ("en", "fr"):
+        act_parts(site, lang)
+        heads(site, lang)
+        site.rows_by("citations", "target", lang=lang)
+        site.rows_by("provision-model", "sourceId", lang=lang)
+        site.rows_by("related-recitals", "article", lang=lang)
+    site.rows_by("cites", "source")
+
+
+def text_facts_ready(site: Site) -> bool:
+    """Whether the facts of the Act's text are there. Until they are, pages ask their own
+    queries (which give the same rows), and the first page that asks has them read in the
+    background once it is sent, so that the first page after a start is not kept waiting
+    (``serve`` starts reading them at start)."""
+    event = site._prepared.get(TEXT_FACTS)
+    if event is not None:
+        return event.is_set()
+    from flask import after_this_request, has_request_context
+
+    if has_request_context():
+        def start_when_sent(response):
+            response.call_on_close(lambda: prepare_text_facts(site))
+            return response
+
+        after_this_request(start_when_sent)
+    return False
+
+
+def prepare_text_facts(site: Site):
+    """Start reading the facts of the Act's text in the background (once); the event is set when they are there."""
+    return site.prepared(TEXT_FACTS, lambda: read_text_facts(site))
+
+
 def within(site: Site, root_iri: str) -> list[str] | None:
     """The IRIs of a subdivision of the Act and of every part below it (what
     ``?part eli:is_part_of* ?provision`` reaches), from :func:`act_parts`; None for what is not
-    a part of the Act."""
+    a part of the Act, and while the facts of the Act's text are not there yet."""
+    if not text_facts_ready(site):
+        return None
     by_iri, children = act_parts(site, "en")
     if root_iri not in by_iri:
         return None
@@ -125,7 +175,7 @@ def provision_tree(site: Site, root_iri: str, lang: str) -> Part | None:
     (:func:`act_parts`), those of the subdivision and of every part below it."""
     parts = within(site, root_iri)
     if parts is None:
-        return None
+        return tree(site.run("provision-parts", provision=NamedNode(root_iri), lang=lang), root_iri)
     by_iri = act_parts(site, lang)[0]
     return tree([row for iri in parts for row in by_iri.get(iri, ())], root_iri)
 
