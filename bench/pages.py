@@ -143,6 +143,7 @@ def worker(src: str, rounds: int, dump: str | None) -> None:
             client.get(path).get_data()
             cpu[name].append((time.thread_time() - start_cpu) * 1000)
             wall[name].append((time.perf_counter() - start) * 1000)
+    for _ in range(rounds):  # last: each request empties what the ones before it kept
         for name, path in PAGES.items():  # as if no page had shown these lines since the start
             for kept in ("line_index", "reference_links", "fragments"):
                 if kept in vars(site):

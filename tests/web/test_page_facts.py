@@ -36,16 +36,7 @@ def _shape(part):
 
 def _crumbs_by_query(s, local_id: str, lang: str) -> list[dict]:
     rows = s.run("provision", provision=s.iri(local_id), lang=lang)
-    by_iri = {row["ancestor"].value: row for row in rows}
-    chain, iri = [], s.iri(local_id).value
-    while iri in by_iri and len(chain) < 12:
-        row = by_iri[iri]
-        chain.append({"id": row["id"].value, "kind": row["kind"].value.rsplit("#", 1)[-1],
-                      "label": row["label"].value if "label" in row else row["id"].value,
-                      "printed": row["printed"].value if "printed" in row else None,
-                      "title": row["title"].value if "title" in row else None})
-        iri = row["parent"].value
-    return list(reversed(chain))
+    return browse.chain_of({row["ancestor"].value: row for row in rows}, s.iri(local_id).value)
 
 
 def test_text_and_breadcrumbs_of_every_subdivision_as_their_queries_give_them(fresh):

@@ -153,7 +153,13 @@ def _crumbs(s: Site, local_id: str, lang: str) -> list[dict]:
         by_iri = printed.heads(s, lang)
     else:
         by_iri = {row["ancestor"].value: row for row in s.run("provision", provision=s.iri(local_id), lang=lang)}
-    chain, iri = [], s.iri(local_id).value
+    return chain_of(by_iri, s.iri(local_id).value)
+
+
+def chain_of(by_iri: dict[str, dict], iri: str) -> list[dict]:
+    """The subdivision ``iri`` and its containers, outermost first, from rows of ``provision``
+    (or ``subdivision-heads``) by subdivision IRI."""
+    chain = []
     while iri in by_iri and len(chain) < 12:
         row = by_iri[iri]
         chain.append({"id": row["id"].value, "kind": row["kind"].value.rsplit("#", 1)[-1],
@@ -234,7 +240,8 @@ def rows_within(s: Site, name: str, column: str, iri, **bindings) -> list[dict]:
     """The rows a named query gives for a subdivision (its ``?provision`` bound to ``iri``),
     taken from the rows it gives for the whole Act (:meth:`Site.rows_by`, grouped by
     ``column``: a part's IRI or local id): those of the subdivision and of every part below
-    it. The query itself answers for what is not a part of the Act."""
+    it. The query itself answers for what is not a part of the Act, and until the facts of the
+    Act's text are read (:func:`printed.text_facts_ready`)."""
     parts = printed.within(s, iri.value)
     if parts is None:
         return s.run(name, provision=iri, **bindings)
@@ -285,7 +292,8 @@ def _cited_by(s: Site, iri, lang: str) -> list[dict]:
 def cited_by_rows(s: Site, iri, lang: str) -> list[dict]:
     """The rows of ``cited-by`` for a subdivision, from every citation of the graph
     (``citations``, read once per language): those whose target is the subdivision or a part
-    of it and whose source is neither. The query itself answers for what is not a part of the Act."""
+    of it and whose source is neither. The query itself answers for what is not a part of the
+    Act, and until the facts of the Act's text are read."""
     parts = printed.within(s, iri.value)
     if parts is None:
         return s.run("cited-by", provision=iri, lang=lang)

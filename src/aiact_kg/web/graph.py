@@ -4,16 +4,27 @@ per application from named queries (the subdivisions that exist, the defined ter
 The graph does not change while it is served, so everything here is computed on first use and
 kept. Pages find the site with :func:`site`.
 
-Two kinds of thing are kept, and neither is a rendered page:
+What is kept, and why none of it is a response cache (with ``PAGE_CACHE`` off, every request
+still renders its whole page: it runs its own queries where a page's answer depends on the
+request, and writes its HTML from what follows):
 
 - facts about the whole graph (:meth:`Site.fact`): the subdivisions, the terms and their index,
   the answers of the named queries that take no request value (the act's title, the dates of
   Article 113, the table of contents, the statements by language: :meth:`Site.shared`), the
-  coverage of every article. Each is computed once, on the first page that needs it, and
-  keyed by the graph's version (:attr:`Site.version`);
+  coverage of every article, and the Act's text: every part with its words, the names and
+  containers of every subdivision, what each part cites and is cited by, the model drawn
+  from it, the recitals of each article (:func:`printed.read_text_facts`, read in the
+  background after the first page, pages asking their own queries until then). Data, not
+  HTML; each computed once and keyed by the graph's version (:attr:`Site.version`);
+- what each line of the text says (:attr:`Site.line_index`: its references and defined terms
+  with their spans) and the link each reference makes from a page (:attr:`Site.reference_links`),
+  as lines are first rendered: pieces of the text's reading, bounded by the Act's lines;
+- fragments (:meth:`Site.fragment`): the row of one statement, one article's row of the
+  coverage table, one term of the ontology reference, each the same on every page that shows
+  it, kept by the resource, the language and the interface's prefix of links. A page is
+  made of them and of what it renders itself (its filters, counts, headings, layout);
 - the page cache (:meth:`Site.cached`, ``PAGE_CACHE``): whole rendered pages by path and
-  language, which a deployment may turn off; with it off, every request renders its page
-  from these facts and its own queries.
+  language, which a deployment may turn off.
 """
 
 from __future__ import annotations
