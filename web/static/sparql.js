@@ -381,7 +381,7 @@
           CM.highlightSelectionMatches(), CM.StreamLanguage.define(CM.sparql), CM.syntaxHighlighting(highlighter(CM)),
           CM.autocompletion({ override: [completer(vocabulary, say)] }),
           CM.keymap.of([{ key: "Mod-Enter", run: function () { form.requestSubmit(); return true; } }]
-            .concat(CM.closeBracketsKeymap, CM.defaultKeymap, CM.searchKeymap, CM.historyKeymap, [CM.indentWithTab])),
+            .concat(CM.closeBracketsKeymap, CM.defaultKeymap, CM.searchKeymap, CM.historyKeymap)),
           CM.EditorView.lineWrapping, CM.EditorView.cspNonce.of(STYLE_NONCE || ""),
           CM.EditorView.contentAttributes.of({ "aria-labelledby": "query-label" }),
           CM.EditorView.updateListener.of(function (update) {

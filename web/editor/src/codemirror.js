@@ -3,17 +3,14 @@
 // web/static/sparql.js, builds the editor from them; nothing of the project is in this bundle.
 export {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection,
-  highlightSpecialChars, placeholder,
+  highlightSpecialChars,
 } from "@codemirror/view";
-export { EditorState, Compartment } from "@codemirror/state";
+export { EditorState } from "@codemirror/state";
 export {
   StreamLanguage, syntaxHighlighting, syntaxTree, bracketMatching, indentOnInput,
 } from "@codemirror/language";
 export { tags, tagHighlighter } from "@lezer/highlight";
 export { sparql } from "@codemirror/legacy-modes/mode/sparql";
-export {
-  autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap, startCompletion,
-  acceptCompletion, completionStatus,
-} from "@codemirror/autocomplete";
-export { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+export { autocompletion, closeBrackets, closeBracketsKeymap, startCompletion } from "@codemirror/autocomplete";
+export { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 export { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
