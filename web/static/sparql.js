@@ -19,7 +19,7 @@
     "CONCAT STRLEN UCASE LCASE CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER REGEX REPLACE SUBSTR " +
     "COALESCE IF ISIRI ISBLANK ISLITERAL ISNUMERIC YEAR MONTH DAY NOW").split(" ");
   var MAX_BARS = 40;
-  // The nonce the page's policy gives CodeMirror's style element (see editor_terms.style_nonce).
+  // The nonce the page's policy gives CodeMirror's style element (see sparql_editor.style_nonce).
   var STYLE_NONCE = document.currentScript ? document.currentScript.nonce : "";
   var SVG = "http://www.w3.org/2000/svg";
 
@@ -33,7 +33,7 @@
     };
   }
 
-  // Where a result's IRI links: the same rules as the server's (editor_terms.page_link).
+  // Where a result's IRI links: the same rules as the server's (sparql_editor.page_link).
   function linker(form) {
     var act = form.dataset.act, base = form.dataset.base, ontology = form.dataset.ontology;
     var ui = form.dataset.ui || "", textLang = form.dataset.textLang || "";

@@ -193,13 +193,13 @@ def warm(app: Flask, workers: bool = True) -> None:
     subdivisions and terms of the graph, the search index, the SPARQL editor's vocabulary and
     (``workers``) the query processes of /sparql, which ``serve`` starts before it listens and
     tests start on first use."""
-    from . import editor_terms, search, sparql
+    from . import search, sparql, sparql_editor
 
     with app.app_context():
         s = site()
         s.subdivisions, s.terms, s.term_matchers  # noqa: B018 (computed and kept)
         search.index(app)
-        editor_terms.vocabulary()
+        sparql_editor.vocabulary()
         if workers:
             pool = sparql.pool()
             if pool is not None:

@@ -1,5 +1,6 @@
-"""What the SPARQL editor knows of the graph: the prefixes it can insert, the terms it
-completes as the reader types, and where a result's IRI links on this site.
+"""The SPARQL editor's side of the server: what it knows of the graph (the prefixes it can
+insert, the terms it completes as the reader types), where a result's IRI links on this site,
+the downloads of a result, and the style nonce its library needs.
 
 Worked out once per application from the graph itself (:func:`vocabulary`, at start by
 :func:`aiact_kg.web.warm`) and served as one JSON document at ``/sparql/terms``:
@@ -33,7 +34,7 @@ from ..store import prefixes as store_prefixes
 from ..vocab import DEFAULT_BASE, ONTOLOGY_NS
 from .graph import ACT_PATH, LANGUAGES, site
 
-EXTENSION = "aiact_kg.editor_terms"
+EXTENSION = "aiact_kg.sparql_editor"
 #: ``@prefix name: <iri> .`` in the project's Turtle files.
 _TURTLE_PREFIX = re.compile(r"^@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.", re.MULTILINE)
 #: A local name that can follow ``prefix:`` as written (SPARQL 1.1 PN_LOCAL without escapes).
@@ -43,7 +44,7 @@ RESULT_DOWNLOADS = (("csv", "CSV", "csv"), ("json", "JSON", "json"), ("tsv", "TS
 GRAPH_DOWNLOADS = (("turtle", "Turtle", "ttl"), ("jsonld", "JSON-LD", "jsonld"), ("nt", "N-Triples", "nt"))
 
 
-def prefixes() -> list[tuple[str, str]]:
+def _prefixes() -> list[tuple[str, str]]:
     """(name, namespace IRI) of every prefix the editor offers, the store's first; each name
     and each namespace once."""
     base = site().base
@@ -75,7 +76,7 @@ def compact(iri: str, known: list[tuple[str, str]]) -> str | None:
 
 def _build() -> dict:
     s = site()
-    known = prefixes()
+    known = _prefixes()
     by_iri: dict[str, dict] = {}
     for row in s.run("editor-terms"):
         iri, kind = row["term"].value, row["kind"].value
@@ -98,6 +99,11 @@ def _build() -> dict:
     return {"prefixes": [{"name": name, "iri": iri} for name, iri in known], "terms": terms}
 
 
+def prefixes() -> list[tuple[str, str]]:
+    """(name, namespace IRI) of every prefix the editor offers (kept with the vocabulary)."""
+    return vocabulary()["prefixes"]
+
+
 def vocabulary() -> dict:
     """The editor's prefixes and terms, worked out on first use and kept with the application
     (the graph does not change while it is served), with its JSON and that JSON's ETag."""
@@ -105,8 +111,8 @@ def vocabulary() -> dict:
     if EXTENSION not in app.extensions:
         data = _build()
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        app.extensions[EXTENSION] = {"data": data, "body": body,
-                                     "etag": hashlib.sha256(body).hexdigest()[:32]}
+        app.extensions[EXTENSION] = {"data": data, "body": body, "etag": hashlib.sha256(body).hexdigest()[:32],
+                                     "prefixes": [(p["name"], p["iri"]) for p in data["prefixes"]]}
     return app.extensions[EXTENSION]
 
 
