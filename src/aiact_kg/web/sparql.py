@@ -20,9 +20,9 @@ SPARQL 1.1 Protocol, https://www.w3.org/TR/sparql11-protocol/ §2.1 (query opera
 
 A browser that opens /sparql gets the editor: CodeMirror 6 with its SPARQL mode
 (:file:`web/static/sparql.js` over the bundle in :file:`web/static/vendor/codemirror/`), the
-graph's prefixes and terms to complete from ``/sparql/terms`` (:mod:`.sparql_editor`), results
-as a table linked to the site's pages, a chart and downloads. Without JavaScript the form
-still runs the query and the results come back as an HTML table with the same links and
+graph's prefixes and terms to complete from ``/sparql/terms`` (:mod:`.sparql_editor`),
+results as a table linked to the site's pages, a chart and downloads. Without JavaScript the
+form still runs the query and the results come back as an HTML table with the same links and
 downloads. The named queries of ``queries/`` are its examples.
 """
 
