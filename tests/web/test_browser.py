@@ -183,6 +183,28 @@ def test_counts_are_drawn_as_a_bar_chart(browser, live_server):
     assert console_errors(browser) == []
 
 
+def test_sparql_page_fits_a_360_pixel_screen(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(360, 800)
+    try:
+        visit(browser, f"{live_server}/fr/sparql")
+        wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#editor .cm-content"))
+        browser.find_element(By.ID, "run").click()
+        wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#results svg.bar-chart"))
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width, "no sideways scrolling"
+        editor = browser.find_element(By.CSS_SELECTOR, "#editor .cm-editor").rect
+        assert editor["width"] >= 300 and editor["x"] + editor["width"] <= width
+        label = browser.find_element(By.CSS_SELECTOR, "#results svg.bar-chart .chart-label")
+        assert label.rect["height"] >= 10, "the chart's words keep a readable size"
+        browser.find_element(By.ID, "chart-h").location_once_scrolled_into_view  # noqa: B018
+        browser.save_screenshot(str(ARTIFACTS / "sparql-360px-fr.png"))
+        assert console_errors(browser) == []
+    finally:
+        browser.set_window_size(1280, 1000)
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_editor_links_results_where_the_page_without_javascript_does(browser, live_server, lang):
     import re

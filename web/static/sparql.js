@@ -265,15 +265,18 @@
     var values = shown.map(function (row) { return parseFloat(row[column].value); });
     var low = Math.min(0, Math.min.apply(null, values)), high = Math.max(0, Math.max.apply(null, values));
     var span = high - low || 1;
-    var left = 230, width = 330, row = 22, top = 6;
+    // Drawn at the width it is shown at, so that its words keep the page's size on a phone too.
+    var total = Math.max(300, Math.min(figure.clientWidth || 640, 760));
+    var left = Math.round(total * 0.36), width = total - left - 60, row = 22, top = 6;
+    var longest = Math.max(8, Math.floor((left - 8) / 7));
     var zero = left + (0 - low) / span * width;
-    var chart = svg("svg", { viewBox: "0 0 640 " + (top * 2 + shown.length * row), role: "img",
+    var chart = svg("svg", { viewBox: "0 0 " + total + " " + (top * 2 + shown.length * row), role: "img",
                              "aria-labelledby": "chart-caption", "class": "bar-chart" });
     shown.forEach(function (r, i) {
       var value = values[i], y = top + i * row;
       var name = labelColumn && r[labelColumn] ? r[labelColumn] : null;
       var label = name ? (name.type === "uri" ? compact(name.value) : name.value) : String(i + 1);
-      var text = svg("text", { x: left - 8, y: y + row / 2, "class": "chart-label" }, shorten(label, 34));
+      var text = svg("text", { x: left - 8, y: y + row / 2, "class": "chart-label" }, shorten(label, longest));
       text.appendChild(svg("title", {}, label));
       if (name && name.type === "uri") {
         var a = svg("a", { href: link(name.value) });
@@ -317,8 +320,7 @@
       section.appendChild(label);
     }
     section.appendChild(figure);
-    drawChart(figure, rows, numeric[0], labelColumn, link, compact, say);
-    return section;
+    return { section: section, draw: function () { drawChart(figure, rows, numeric[0], labelColumn, link, compact, say); } };
   }
 
   function render(panel, data, truncated, query, tools) {
@@ -349,7 +351,10 @@
     wrap.appendChild(table);
     panel.appendChild(wrap);
     var chart = chartSection(vars, rows, tools.link, tools.compact, say);
-    if (chart) { panel.appendChild(chart); }
+    if (chart) {
+      panel.appendChild(chart.section);
+      chart.draw();  // once in the page, at the width it has there
+    }
   }
 
   function showText(panel, text, className) {
