@@ -164,6 +164,26 @@ def test_prefix_typed_by_hand_brings_its_declaration(browser, live_server):
                                                     "PREFIX eli: <http://data.europa.eu/eli/ontology#>"]
 
 
+def test_editor_shows_the_endpoints_error_and_graphs_as_turtle(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    visit(browser, f"{live_server}/sparql")
+    clear_editor(browser).send_keys("SELEC ?x WHERE { ?x ?p ?o }")
+    browser.find_element(By.ID, "run").click()
+    error = wait_for(browser, lambda b: b.find_element(By.CSS_SELECTOR, "#results pre.error"))
+    assert error.text.startswith("400 Bad Request: The query is not valid SPARQL 1.1")
+    assert query_text(browser) == "SELEC ?x WHERE { ?x ?p ?o }", "the query stays as typed"
+    clear_editor(browser).send_keys("CONSTRUCT { ?a eli:title ?t } WHERE { ?a eli:title ?t } LIMIT 2")
+    browser.find_element(By.ID, "run").click()
+    turtle = wait_for(browser, lambda b: b.find_element(By.CSS_SELECTOR, "#results pre.graph"))
+    lines = turtle.text.splitlines()
+    assert len(lines) == 2 and all("<http://data.europa.eu/eli/ontology#title>" in line for line in lines)
+    formats = [a.get_attribute("data-format") for a in browser.find_elements(By.CSS_SELECTOR, "#results .downloads a")]
+    assert formats == ["turtle", "jsonld", "nt"]
+    console = [m for m in console_errors(browser) if "400 (BAD REQUEST)" not in m]
+    assert console == []
+
+
 def test_counts_are_drawn_as_a_bar_chart(browser, live_server):
     from selenium.webdriver.common.by import By
 
