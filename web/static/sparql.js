@@ -114,6 +114,7 @@
     var before = line.text.slice(0, pos - line.from);
     var found = /(?:^|[\s{}();,.\/^|!])([A-Za-z][\w.-]*):$/.exec(before);
     if (!found || /^\s*PREFIX\s/i.test(before) || /<[^\s<>]*$/.test(before)) { return null; }
+    if (/string|comment/.test(window.CodeMirror.syntaxTree(state).resolveInner(pos, -1).name)) { return null; }
     return prefixes.filter(function (p) { return p.name === found[1]; })[0] || null;
   }
 
@@ -183,8 +184,11 @@
       vocabulary.prefixes.forEach(function (p) {
         all.push({ label: p.name + ":", detail: "<" + p.iri + ">", type: "namespace", boost: 1,
                    apply: function (view, completion, start, end) {
-                     view.dispatch({ changes: { from: start, to: end, insert: p.name + ":" },
-                                     selection: { anchor: start + p.name.length + 1 }, userEvent: "input.complete" });
+                     var changes = [{ from: start, to: end, insert: p.name + ":" }];
+                     var declare = declaration(view.state, p);
+                     if (declare) { changes.push(declare); }
+                     var set = view.state.changes(changes);
+                     view.dispatch({ changes: set, selection: { anchor: set.mapPos(end, 1) }, userEvent: "input.complete" });
                      CM.startCompletion(view);
                    } });
       });
