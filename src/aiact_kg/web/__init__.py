@@ -212,21 +212,31 @@ def warm(app: Flask, workers: bool = True) -> None:
     subdivisions and terms of the graph and their index; and, for ``serve`` (``workers``), the
     query processes of /sparql, started before it listens (tests start them on first use), and
     in the background while the server starts, the search index (a search that comes first
-    waits for it) and the facts of the Act's text (pages ask their own queries until they are
-    there: :func:`printed.text_facts_ready`). Without ``workers`` the search index is built by
-    the first search and the text's facts after the first page that needs them, so that the
-    first page of a fresh process is not kept waiting for them."""
-    from . import printed, search, sparql
+    waits for it), the SPARQL editor's vocabulary and the facts of the Act's text (pages ask
+    their own queries until they are there: :func:`printed.text_facts_ready`). Without
+    ``workers`` the search index is built by the first search, the vocabulary by the first
+    editor and the text's facts after the first page that needs them, so that the first page
+    of a fresh process is not kept waiting for them."""
+    from . import printed, sparql
 
     with app.app_context():
         s = site()
         s.subdivisions, s.terms, s.term_matchers  # noqa: B018 (computed and kept)
         if workers:
-            threading.Thread(target=search.index, args=(app,), name="search-index", daemon=True).start()
+            threading.Thread(target=_warm_in_background, args=(app,), name="warm", daemon=True).start()
             printed.prepare_text_facts(s)
             pool = sparql.pool()
             if pool is not None:
                 pool.wait_ready()
+
+
+def _warm_in_background(app: Flask) -> None:
+    """The search index and the SPARQL editor's vocabulary, for ``serve`` while it starts."""
+    from . import search, sparql_editor
+
+    with app.app_context():
+        search.index(app)
+        sparql_editor.vocabulary()
 
 
 # -- the command line -------------------------------------------------------------------------
