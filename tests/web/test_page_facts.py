@@ -61,7 +61,7 @@ def _sample(s) -> list[str]:
 
 def test_rows_of_a_subdivision_from_the_whole_act_as_its_own_query_gives_them(fresh):
     s = fresh.extensions["aiact_kg"]
-    seen = {"provision-model": 0, "cites": 0, "cited-by": 0, "related-recitals": 0}
+    seen = {"provision-model": 0, "cites": 0, "cited-by": 0, "related-recitals": 0, "article-obligations": 0}
     with fresh.test_request_context("/"):
         for local_id in _sample(s):
             iri = s.iri(local_id)
@@ -72,6 +72,9 @@ def test_rows_of_a_subdivision_from_the_whole_act_as_its_own_query_gives_them(fr
                 model = browse.rows_within(s, "provision-model", "sourceId", iri, lang=lang)
                 assert sorted(map(_key, model)) == sorted(map(_key, s.run("provision-model", provision=iri, lang=lang)))
                 seen["provision-model"] += bool(model)
+                statements = browse.statement_rows(s, iri, lang)
+                assert bool(statements) == bool(s.run("article-obligations", provision=iri, lang=lang)), local_id
+                seen["article-obligations"] += bool(statements)
                 cited_by = browse.cited_by_rows(s, iri, lang)
                 assert sorted(map(_key, cited_by)) == sorted(map(_key, s.run("cited-by", provision=iri, lang=lang)))
                 seen["cited-by"] += bool(cited_by)

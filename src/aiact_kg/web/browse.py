@@ -208,8 +208,7 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     cites = _cites(s, iri, shown, page)
     recitals = related_recitals(s, iri, shown) if kind == "Article" else {"connected": [], "guessed": []}
     explains = s.run("explained-articles", recital=iri, lang=shown) if kind == "Recital" else []
-    # its own query: statements of one provision that tie (one per addressee) keep the order it gives them
-    obligations = sorted(s.run("article-obligations", provision=iri, lang=shown) if article else [],
+    obligations = sorted(statement_rows(s, iri, shown) if article else [],
                          key=lambda row: (sort_key(row["sourceId"].value), sort_key(row["obligation"].value)))
     statement_kinds = kind_counts([{"kind": row["kind"].value.rsplit("#", 1)[-1]} for row in obligations], shown)
     containers = {c["id"] for c in crumbs}
@@ -249,6 +248,19 @@ def rows_within(s: Site, name: str, column: str, iri, **bindings) -> list[dict]:
     if column.endswith("Id"):
         parts = [part.rsplit("/", 1)[-1] for part in parts]
     return [row for part in parts for row in grouped.get(part, ())]
+
+
+def statement_rows(s: Site, iri, lang: str) -> list[dict]:
+    """The rows of ``article-obligations`` for a subdivision. Its own query gives them, so that
+    statements that tie (one row per addressee) keep the order it gives them; but where no
+    part of the subdivision is the source of a statement (the rows for the whole Act say so),
+    there is none to ask for."""
+    parts = printed.within(s, iri.value)
+    if parts is not None:
+        sources = s.rows_by("article-obligations", "sourceId", lang=lang)
+        if not any(part.rsplit("/", 1)[-1] in sources for part in parts):
+            return []
+    return s.run("article-obligations", provision=iri, lang=lang)
 
 
 def related_recitals(s: Site, iri, lang: str) -> dict[str, list[dict]]:

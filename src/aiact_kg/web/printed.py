@@ -116,8 +116,9 @@ TEXT_FACTS = "text"
 
 def read_text_facts(site: Site) -> None:
     """Read every fact of :data:`TEXT_FACTS`: the parts and the names of every subdivision by
-    language, what each line of the text says (:func:`read_line`), and the rows of ``cites``, ``citations``, ``provision-model`` and
-    ``related-recitals`` for the whole Act."""
+    language, what each line of the text says (:func:`read_line`), and the rows of ``cites``,
+    ``citations``, ``provision-model``, ``related-recitals`` and ``article-obligations`` for
+    the whole Act."""
     for lang in ("en", "fr"):
         for rows in act_parts(site, lang)[0].values():
             for row in rows:  # every line as a page prints it: text and closing text, line by line
@@ -129,6 +130,7 @@ def read_text_facts(site: Site) -> None:
         site.rows_by("citations", "target", lang=lang)
         site.rows_by("provision-model", "sourceId", lang=lang)
         site.rows_by("related-recitals", "article", lang=lang)
+        site.rows_by("article-obligations", "sourceId", lang=lang)
     site.rows_by("cites", "source")
 
 
