@@ -3,8 +3,9 @@ Journal, every cross-reference a link to the exact paragraph or point, every def
 link to its definition.
 
 The parts come from the named query ``provision-parts`` (text, parts by ``aiact:order``,
-closing text), run once per language for the whole Act (:func:`provision_tree`). Cross-references are found in each printed line by
-:func:`aiact_kg.crossrefs.find_citations`, which gives their exact character spans; the
+closing text), run once per language for the whole Act (:func:`provision_tree`).
+Cross-references are found in each printed line by :func:`aiact_kg.crossrefs.find_citations`,
+which gives their exact character spans (read once per line: :func:`read_line`); the
 targets are resolved to subdivisions that exist as the graph's ``eli:cites`` are. Defined
 terms are Article 3's ``skos:prefLabel`` (see :class:`graph.TermMatcher`). Every piece of text
 is HTML-escaped; only the markup written here is not.
@@ -154,7 +155,8 @@ def text_facts_ready(site: Site) -> bool:
 
 
 def prepare_text_facts(site: Site):
-    """Start reading the facts of the Act's text in the background (once); the event is set when they are there."""
+    """Start reading the facts of the Act's text in the background (once): the event returned
+    is set when they are there."""
     return site.prepared(TEXT_FACTS, lambda: read_text_facts(site))
 
 
