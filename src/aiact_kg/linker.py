@@ -41,6 +41,7 @@ text in the document's language as its tooltip), JSON, plain text or Turtle (the
 from __future__ import annotations
 
 import base64
+import bisect
 import dataclasses
 import hashlib
 import html
@@ -117,6 +118,10 @@ class ActIndex:
                 if literal is not None and getattr(literal, "language", None):
                     store.setdefault((local, literal.language), literal.value)
         self.ids = frozenset(self.parent)
+        #: The ids under each article, annex or recital ("art_5" -> "art_5.par_1.pnt_a", ...).
+        self.under: dict[str, list[str]] = {}
+        for local in self.ids:
+            self.under.setdefault(local.partition(".")[0], []).append(local)
         self.children: dict[str, list[str]] = {}
         for local, parent in self.parent.items():
             self.children.setdefault(_structural_parent(local) or "", []).append(local)
@@ -197,7 +202,7 @@ class ActIndex:
         middle = {"art": r"par_\d+", "anx": r"sct_\w+"}.get(steps[0].partition("_")[0])
         if len(steps) >= 2 and middle and steps[1].startswith("pnt_"):
             pattern = re.compile(re.escape(steps[0]) + rf"\.{middle}\." + re.escape(".".join(steps[1:])) + "$")
-            candidates = sorted((i for i in self.ids if pattern.match(i)), key=self.sort_key)
+            candidates = sorted((i for i in self.under.get(steps[0], ()) if pattern.match(i)), key=self.sort_key)
             if len(candidates) == 1:
                 return "linked", candidates[0]
             if candidates:
@@ -665,7 +670,7 @@ def link_text(text: str, index: ActIndex, lang: str | None = None, default_act: 
     found: list[Found] = []
     last_end = None  # where the last citation of the Act ends
     recent: list[Found] = []  # the citations of the Act linked so far
-    mentions = _act_mentions(text, items, lang)
+    layout = _Layout(text, items, lang)
     for position, (kind, item) in enumerate(items):
         if kind == "other":
             memory.last_was_local = False
@@ -675,14 +680,14 @@ def link_text(text: str, index: ActIndex, lang: str | None = None, default_act: 
             if any(p != THIS_ACT for p in item[2]):
                 memory.last_was_local = False
         else:
-            context = _act_in_context(text, item, mentions) if item.act is None and default == "self" else None
+            context = _act_in_context(text, item, layout) if item.act is None and default == "self" else None
             if context is not None:
                 memory.last_was_local = False
                 found.append(context)
                 continue
             following = crossrefs._coordinated(text, items, position)
             next_annex = following.explicit_annex() if following else None
-            citation = _resolve_chain(item, text, memory, next_annex, index, default, last_end, recent)
+            citation = _resolve_chain(item, text, memory, next_annex, index, default, layout, last_end, recent)
             if citation is not None and citation.status == "linked":
                 _and_following(citation, text, index)
                 last_end = citation.end
@@ -736,7 +741,7 @@ _ACT_THEN_COMMA = re.compile(rf"{_WS}*,{_WS}*")
 
 
 def _resolve_chain(chain, text: str, memory: _Memory, next_annex, index: ActIndex, default: str,
-                   last_end: int | None = None, recent: list[Found] | None = None) -> Found | None:
+                   layout: "_Layout", last_end: int | None = None, recent: list[Found] | None = None) -> Found | None:
     quote = text[chain.start:chain.end]
     act = chain.act
     if act and act.startswith("that:"):
@@ -761,7 +766,7 @@ def _resolve_chain(chain, text: str, memory: _Memory, next_annex, index: ActInde
     cited = crossrefs._chain_targets(chain, None, memory, next_annex)
     relative_to = None
     if not cited:
-        cited, relative_to = _relative_targets(chain, text, memory, index, last_end, recent or [])
+        cited, relative_to = _relative_targets(chain, text, memory, index, layout, last_end, recent or [])
     if not cited:
         return Found(chain.start, chain.end, quote, "unresolved",
                      reason="it names no article, annex or recital (a reference relative to a provision the text "
@@ -801,7 +806,7 @@ _UNRECOGNISED_COMPLEMENT = re.compile(rf"{_WS}*,?{_WS}*(?:of|in|de|du|des|d{_APO
 _NEW_PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
 
 
-def _relative_targets(chain, text: str, memory: _Memory, index: ActIndex, last_end: int | None,
+def _relative_targets(chain, text: str, memory: _Memory, index: ActIndex, layout: "_Layout", last_end: int | None,
                       recent: list[Found]) -> tuple[tuple[str, ...], str | None]:
     """A reference that names no article or annex ("le point h)", "points (a) and (b)", "point
     2(d)", "le troisième alinéa") in commentary is relative to a provision of the Act cited
@@ -837,8 +842,7 @@ def _relative_targets(chain, text: str, memory: _Memory, index: ActIndex, last_e
     if base is None:
         return none
     bases = [crossrefs._render(base)]
-    breaks = [m.end() for m in _NEW_PARAGRAPH.finditer(text, 0, chain.start)]
-    paragraph_start = breaks[-1] if breaks else 0
+    paragraph_start = layout.paragraph_start(chain.start)
     for earlier in reversed(recent):
         if earlier.start < paragraph_start:
             break
@@ -917,6 +921,28 @@ OTHER_ACT_NAMES: tuple[tuple[str, str | None], ...] = (
      r"|loi\s+(?:«\s*)?Informatique\s+et\s+libertés(?:\s*»)?|[Cc]ode\s+(?:du|de\s+la|des|de\s+l['’])\s*[\w-]+", None),
 )
 _NICKNAMES = re.compile("|".join(f"(?P<n{i}>{pattern})" for i, (pattern, _) in enumerate(OTHER_ACT_NAMES)))
+
+
+def _first_letters(patterns) -> str:
+    """The letters the alternatives of ``patterns`` start with ("GDPR|[Mm]arket" -> "GMm")."""
+    letters = set()
+    for pattern in patterns:
+        depth, start = 0, 0
+        for i, char in enumerate(pattern + "|"):
+            if char in "([":
+                depth += char == "("
+            if char == ")":
+                depth -= 1
+            if char == "|" and depth == 0:
+                alternative = pattern[start:i]
+                letters |= set(re.match(r"\[([^\]]+)\]", alternative).group(1)) if alternative.startswith("[") \
+                    else {alternative[0]}
+                start = i + 1
+    return "".join(sorted(letters))
+
+
+#: Where a nickname may start: a word beginning with the first letter of one.
+_NICKNAME_STARTS = re.compile(rf"\b[{_first_letters(p for p, _ in OTHER_ACT_NAMES)}]")
 #: How commentary names the AI Act itself.
 _OWN_NAMES = re.compile(rf"\b(?:RIA|AI{_WS}+Act|AIA|(?:Regulation|[Rr]èglement){_WS}*\((?:EU|UE)\){_WS}*2024/1689"
                         rf"|règlement{_WS}+(?:IA|sur{_WS}+l{_APOS}{_WS}*(?:IA|intelligence{_WS}+artificielle))"
@@ -976,9 +1002,12 @@ def _act_mentions(text: str, items, lang: str) -> list[_Mention]:
         if len(year) == 2:
             year = ("19" if int(year) > 50 else "20") + year
         out.append(_Mention(m.start(), m.end(), f"{eli}/{year}/{int(number)}", m.group(0)))
-    for m in _NICKNAMES.finditer(text):
-        if re.match(r"\w", text[m.end():m.end() + 1] or " ") or (m.start() and text[m.start() - 1].isalnum()):
+    end = 0
+    for word in _NICKNAME_STARTS.finditer(text):  # a nickname only where a word starts with its first letter
+        m = _NICKNAMES.match(text, word.start()) if word.start() >= end else None
+        if m is None or re.match(r"\w", text[m.end():m.end() + 1] or " "):
             continue
+        end = m.end()
         out.append(_Mention(m.start(), m.end(), _nickname_act(m), m.group(0)))
     for m in _OWN_NAMES.finditer(text):
         out.append(_Mention(m.start(), m.end(), "self", m.group(0)))
@@ -991,7 +1020,40 @@ def _other(chain, text: str, end: int, act: str, words: str, reason: str) -> Fou
     return Found(chain.start, end, text[chain.start:end], "other", act=label, reason=reason, confidence=0.9)
 
 
-def _act_in_context(text: str, chain, mentions: list[_Mention]) -> Found | None:
+class _Layout:
+    """Where the paragraphs of a text start, where its notes begin and where it names acts
+    (found on first need), found once per text so that each citation looks its context up by
+    bisection."""
+
+    def __init__(self, text: str, items, lang: str):
+        self.text, self.items, self.lang = text, items, lang
+        self.breaks = [m.end() for m in _NEW_PARAGRAPH.finditer(text)]
+        heading = _NOTES_HEADING.search(text)
+        self.notes = heading.end() if heading else None  # where the heading "Notes" ends
+        self._mentions: list[_Mention] | None = None
+        self._starts: list[int] = []
+
+    def paragraph_start(self, pos: int) -> int:
+        """The start of the paragraph ``pos`` is in (after the last blank line before it)."""
+        i = bisect.bisect_right(self.breaks, pos) - 1
+        return self.breaks[i] if i >= 0 else 0
+
+    def in_a_note(self, paragraph: int) -> bool:
+        """Whether the paragraph starting at ``paragraph`` is a footnote: a numbered paragraph
+        after the heading "Notes"."""
+        return self.notes is not None and self.notes <= paragraph and _NOTE_START.match(self.text, paragraph) is not None
+
+    def mentions_between(self, start: int, end: int) -> list[_Mention]:
+        """The acts named from ``start`` to ``end``, in order."""
+        if self._mentions is None:
+            self._mentions = _act_mentions(self.text, self.items, self.lang)
+            self._starts = [x.start for x in self._mentions]
+        first = bisect.bisect_left(self._starts, start)
+        last = bisect.bisect_left(self._starts, end, lo=first)
+        return [x for x in self._mentions[first:last] if x.end <= end]
+
+
+def _act_in_context(text: str, chain, layout: _Layout) -> Found | None:
     """A citation that names no act, when its context says it is another act's (see
     :data:`OTHER_ACT_NAMES`); None when nothing says so."""
     after = _NICKNAME_AFTER.match(text, chain.end)
@@ -999,22 +1061,21 @@ def _act_in_context(text: str, chain, mentions: list[_Mention]) -> Found | None:
         m = _NICKNAMES.match(text, after.end())
         if m and not re.match(r"\w", text[m.end():m.end() + 1] or " "):
             return _other(chain, text, m.end(), _nickname_act(m), m.group(0), f"named after it: {m.group(0)}")
-    breaks = [b.end() for b in _NEW_PARAGRAPH.finditer(text, 0, chain.start)]
-    paragraph = breaks[-1] if breaks else 0
-    before = [x for x in mentions if paragraph <= x.start and x.end <= chain.start]
     same = _SAME_ACT.match(text, chain.end)
     pointer = _POINTER.search(text, max(0, chain.start - 60), chain.start)
-    near = [x for x in before if x.start >= chain.start - _WINDOW]
-    if (same or pointer) and near and near[-1].act != "self":
-        end = same.end() if same else chain.end
-        return _other(chain, text, end, near[-1].act, near[-1].words,
-                      f"the act named before it: {near[-1].words}")
-    if before and _NOTE_START.match(text, paragraph) and _NOTES_HEADING.search(text, 0, paragraph):
-        # a footnote (a numbered paragraph after the heading "Notes") about another act
-        first = before[0]
-        if first.act != "self" and all(x.act != "self" for x in before):
-            return _other(chain, text, chain.end, first.act, first.words,
-                          f"in a footnote about {first.words}")
+    paragraph = layout.paragraph_start(chain.start)
+    if same or pointer:
+        near = layout.mentions_between(max(paragraph, chain.start - _WINDOW), chain.start)
+        if near and near[-1].act != "self":
+            end = same.end() if same else chain.end
+            return _other(chain, text, end, near[-1].act, near[-1].words,
+                          f"the act named before it: {near[-1].words}")
+    if layout.in_a_note(paragraph):
+        # a footnote about another act
+        before = layout.mentions_between(paragraph, chain.start)
+        if before and before[0].act != "self" and all(x.act != "self" for x in before):
+            return _other(chain, text, chain.end, before[0].act, before[0].words,
+                          f"in a footnote about {before[0].words}")
     return None
 
 
