@@ -31,7 +31,9 @@ they are that act's). The language of a document (French or English) is read fro
 frequencies of its stop words (:func:`detect_language`).
 
 Documents are read from text, Markdown, HTML (text content), Word (.docx) and PDF (its text
-layer) by :func:`read_document`; every offset is a character offset into the text as read.
+layer, normalised by :mod:`aiact_kg.pdftext`) by :func:`read_source`. Citations are found in
+the text as read; the JSON and Turtle outputs give their character offsets into the text as
+the document gave it (for a PDF, its text layer as extracted, artefacts and all).
 Results are written as HTML (the text with links, each with the start of the cited provision's
 text in the document's language as its tooltip), JSON, plain text or Turtle (the document
 ``dct:references`` each provision; each citation is a W3C Web Annotation with a
@@ -55,6 +57,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
@@ -63,6 +66,9 @@ from . import crossrefs
 from .citations import citation_label
 from .crossrefs import _APOS, _ORDINALS, _WS, ELI_BASE, THIS_ACT, _Grammar, _Memory, _Part, _words
 from .vocab import DEFAULT_BASE, ELI
+
+if TYPE_CHECKING:
+    from .pdftext import Normalised
 
 __all__ = [
     "ACT_PATH",
@@ -76,6 +82,8 @@ __all__ = [
     "link_text",
     "parse_citation",
     "read_document",
+    "read_source",
+    "Source",
     "register_command",
 ]
 
@@ -244,10 +252,32 @@ class DocumentError(ValueError):
     """A document the linker cannot read; the message says why, for the person who gave it."""
 
 
+@dataclass
+class Source:
+    """A document's text as the linker reads it (``text``) and as the document gave it
+    (``original``: a PDF's text layer as extracted, page after page); for a PDF, ``normalised``
+    says where each character of ``text`` comes from in ``original``. For other formats the two
+    texts are the same."""
+
+    text: str
+    original: str
+    normalised: "Normalised | None" = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Where ``text[start:end]`` is in ``original``."""
+        return self.normalised.source_span(start, end) if self.normalised is not None else (start, end)
+
+
 def read_document(data: bytes, name: str = "", max_bytes: int | None = MAX_BYTES) -> str:
-    """The text of a document given as bytes: .txt and .md as they are (UTF-8, or Windows-1252
-    when not UTF-8), .html its text content, .docx the text of its paragraphs, .pdf its text
-    layer. Raises :class:`DocumentError` for an empty, binary, oversized or unreadable document."""
+    """The text of a document given as bytes, as the linker reads it (see :func:`read_source`)."""
+    return read_source(data, name, max_bytes).text
+
+
+def read_source(data: bytes, name: str = "", max_bytes: int | None = MAX_BYTES) -> Source:
+    """A document given as bytes: .txt and .md as they are (UTF-8, or Windows-1252 when not
+    UTF-8), .html its text content, .docx the text of its paragraphs, .pdf its text layer
+    (normalised by :mod:`aiact_kg.pdftext`, the text as extracted kept). Raises
+    :class:`DocumentError` for an empty, binary, oversized or unreadable document."""
     if max_bytes is not None and len(data) > max_bytes:
         raise DocumentError(f"the file is {len(data) / 1024 / 1024:.1f} MB; the linker reads files up to "
                             f"{max_bytes // (1024 * 1024)} MB")
@@ -255,18 +285,27 @@ def read_document(data: bytes, name: str = "", max_bytes: int | None = MAX_BYTES
         raise DocumentError("the document is empty")
     suffix = Path(name).suffix.lower()
     if suffix == ".pdf" or (suffix not in (".txt", ".md", ".html", ".htm", ".docx") and data.startswith(b"%PDF")):
-        text = _pdf_text(data)
+        source = pdf_source(_pdf_pages(data))
     elif suffix == ".docx" or (suffix not in (".txt", ".md", ".html", ".htm") and data.startswith(b"PK\x03\x04")):
-        text = _docx_text(data)
+        source = Source(*[_docx_text(data)] * 2)
     elif suffix in (".html", ".htm") or (not suffix and re.match(rb"\s*<(?:!doctype\s+html|html)", data[:200], re.I)):
-        text = _html_text(data)
+        source = Source(*[_html_text(data)] * 2)
     else:
-        text = _plain_text(data)
-    if not text.strip():
+        source = Source(*[_plain_text(data)] * 2)
+    if not source.text.strip():
         raise DocumentError("the document has no text")
-    if len(text) > MAX_CHARS:
-        raise DocumentError(f"the text has {len(text):,} characters; the linker links texts of up to {MAX_CHARS:,}")
-    return text
+    if len(source.text) > MAX_CHARS:
+        raise DocumentError(f"the text has {len(source.text):,} characters; the linker links texts of up to {MAX_CHARS:,}")
+    return source
+
+
+def pdf_source(pages: list[str]) -> Source:
+    """The text layer of a PDF's pages (by any extractor), normalised for linking; offsets map
+    back into the pages as extracted, joined by :data:`aiact_kg.pdftext.PAGE_BREAK`."""
+    from .pdftext import normalise_pages
+
+    normalised = normalise_pages(pages)
+    return Source(check_text(normalised.text), normalised.original, normalised)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -345,7 +384,8 @@ def _docx_text(data: bytes) -> str:
     return check_text("\n\n".join(lines))  # one Word paragraph, one paragraph of the text
 
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_pages(data: bytes) -> list[str]:
+    """The text layer of each page, as pypdf reads it."""
     try:
         import pypdf
         from pypdf.errors import PyPdfError
@@ -356,7 +396,7 @@ def _pdf_text(data: bytes) -> str:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise DocumentError("the PDF is encrypted: give a copy without a password")
-        pages = _pdf_pages(reader)
+        pages = [page.extract_text() or "" for page in reader.pages]
     except DocumentError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
@@ -364,14 +404,7 @@ def _pdf_text(data: bytes) -> str:
         raise DocumentError(f"the PDF cannot be read ({type(exc).__name__}: {exc})") from None
     if not "".join(pages).strip():
         raise DocumentError("the PDF has no text layer (a scan?): run text recognition on it first, or paste its text")
-    from .pdftext import normalise_pages
-
-    return check_text(normalise_pages(pages).text)
-
-
-def _pdf_pages(reader) -> list[str]:
-    """The text layer of each page, as pypdf reads it (normalised by :mod:`aiact_kg.pdftext`)."""
-    return [page.extract_text() or "" for page in reader.pages]
+    return pages
 
 
 # -- language -----------------------------------------------------------------------------------------
@@ -591,9 +624,18 @@ class Found:
     #: s.", an act known from the sentence or the footnote), 0.0 when not linked.
     confidence: float = 1.0
 
-    def as_dict(self, index: ActIndex) -> dict:
-        out = {"start": self.start, "end": self.end, "quote": self.quote, "status": self.status,
+    def as_dict(self, index: ActIndex, source: Source | None = None) -> dict:
+        """The citation for JSON. With the ``source`` of a normalised text (a PDF's), ``start``,
+        ``end`` and ``quote`` are into the text as the document gave it (the quote with what
+        extraction left in it), and ``read`` is the citation as it was read."""
+        start, end, quote = self.start, self.end, self.quote
+        if source is not None and source.normalised is not None:
+            start, end = source.span(self.start, self.end)
+            quote = source.original[start:end]
+        out = {"start": start, "end": end, "quote": quote, "status": self.status,
                "confidence": round(self.confidence if self.status in ("linked", "other") else 0.0, 2)}
+        if quote != self.quote:
+            out["read"] = self.quote
         if self.targets:
             out["provisions"] = [{"id": t, "iri": index.iri(t), "label": citation_label(t, "en")} for t in self.targets]
         if self.act:
@@ -605,7 +647,8 @@ class Found:
 
 @dataclass
 class LinkedDocument:
-    """A document with its citations, as :func:`link_text` returns it."""
+    """A document with its citations, as :func:`link_text` returns it. Offsets of citations are
+    into ``text``; :meth:`original_span` gives them in the text as the document gave it."""
 
     text: str
     lang: str
@@ -613,11 +656,23 @@ class LinkedDocument:
     index: ActIndex
     name: str = ""
     iri: str = ""
+    source: Source | None = None  # the document's text as given, when ``text`` is normalised from it
 
     def __post_init__(self):
+        if self.source is None:
+            self.source = Source(self.text, self.text)
         if not self.iri:  # a named-information IRI of the text (RFC 6920)
             digest = base64.urlsafe_b64encode(hashlib.sha256(self.text.encode("utf-8")).digest()).rstrip(b"=")
             self.iri = f"ni:///sha-256;{digest.decode('ascii')}"
+
+    @property
+    def original(self) -> str:
+        """The text as the document gave it (a PDF's text layer as extracted)."""
+        return self.source.original
+
+    def original_span(self, citation: Found) -> tuple[int, int]:
+        """Where a citation is in :attr:`original`."""
+        return self.source.span(citation.start, citation.end)
 
     @property
     def linked(self) -> list[Found]:
@@ -643,12 +698,15 @@ class LinkedDocument:
                 for local, spans in sorted(where.items(), key=lambda item: self.index.sort_key(item[0]))]
 
 
-def link_text(text: str, index: ActIndex, lang: str | None = None, default_act: str = "ai-act",
+def link_text(text: str | Source, index: ActIndex, lang: str | None = None, default_act: str = "ai-act",
               name: str = "", iri: str = "") -> LinkedDocument:
-    """Every citation in ``text`` (a whole document), in order, resolved against ``index``.
+    """Every citation in ``text`` (a whole document, or its :class:`Source` as
+    :func:`read_source` reads it), in order, resolved against ``index``.
 
     ``lang`` is "fr" or "en" (detected from the text when None). ``default_act`` is the act a
     citation that names none belongs to: the AI Act (any of its names), "none", or another act."""
+    source = text if isinstance(text, Source) else None
+    text = source.text if source is not None else text
     lang = lang or detect_language(text)
     grammar = _GRAMMARS.get(lang)
     if grammar is None:
@@ -699,7 +757,7 @@ def link_text(text: str, index: ActIndex, lang: str | None = None, default_act: 
     if codes:  # "article L. 312-16 du code de la consommation": never the Act's
         found = sorted([f for f in found if not any(c.start < f.end and f.start < c.end for c in codes)] + codes,
                        key=lambda f: f.start)
-    return LinkedDocument(text, lang, found, index, name, iri)
+    return LinkedDocument(text, lang, found, index, name, iri, source)
 
 
 def parse_citation(query: str, index: ActIndex, lang: str | None = None) -> list[Found]:
@@ -1238,12 +1296,22 @@ def render_html_fragment(doc: LinkedDocument, href=None, anchors: bool = False) 
 
 
 def to_json(doc: LinkedDocument) -> dict:
+    """The linked document as JSON; every offset is into the text as the document gave it
+    (:attr:`LinkedDocument.original`)."""
+    def citation(c: Found) -> dict:
+        return c.as_dict(doc.index, doc.source)
+
+    provisions = []
+    for p in doc.provisions():
+        p = dict(p)
+        p["positions"] = [doc.source.span(s, e) for s, e in p["positions"]]
+        provisions.append(p)
     return {
-        "document": doc.iri, "name": doc.name, "language": doc.lang, "length": len(doc.text),
-        "citations": [c.as_dict(doc.index) for c in doc.citations],
-        "provisions": [{k: v for k, v in p.items()} for p in doc.provisions()],
-        "unresolved": [c.as_dict(doc.index) for c in doc.problems],
-        "otherActs": [c.as_dict(doc.index) for c in doc.other_acts],
+        "document": doc.iri, "name": doc.name, "language": doc.lang, "length": len(doc.original),
+        "citations": [citation(c) for c in doc.citations],
+        "provisions": provisions,
+        "unresolved": [citation(c) for c in doc.problems],
+        "otherActs": [citation(c) for c in doc.other_acts],
     }
 
 
@@ -1253,14 +1321,14 @@ def to_text(doc: LinkedDocument) -> str:
              f"{len(doc.citations)} citations: {len(doc.linked)} of the AI Act ({len(provisions)} provisions), "
              f"{len(doc.other_acts)} of other acts, {len(doc.problems)} unresolved"]
     for p in provisions:
-        where = ", ".join(str(s) for s, _ in p["positions"])
+        where = ", ".join(str(doc.source.span(s, e)[0]) for s, e in p["positions"])
         lines.append(f"  {p['label']:<40} ×{p['count']:<3} at {where}")
     if doc.problems:
         lines.append("Unresolved or ambiguous:")
-        lines += [f"  {c.start:>6} {c.quote!r}: {c.reason}" for c in doc.problems]
+        lines += [f"  {doc.original_span(c)[0]:>6} {c.quote!r}: {c.reason}" for c in doc.problems]
     if doc.other_acts:
         lines.append("Other acts (not linked):")
-        lines += [f"  {c.start:>6} {c.quote!r}: {c.act}" for c in doc.other_acts]
+        lines += [f"  {doc.original_span(c)[0]:>6} {c.quote!r}: {c.act}" for c in doc.other_acts]
     return "\n".join(lines) + "\n"
 
 
@@ -1298,10 +1366,11 @@ def to_graph(doc: LinkedDocument):
         g.add((target, OA.hasSelector, position))
         g.add((target, OA.hasSelector, quote))
         g.add((position, RDF.type, OA.TextPositionSelector))
-        g.add((position, OA.start, Literal(c.start, datatype=XSD.nonNegativeInteger)))
-        g.add((position, OA.end, Literal(c.end, datatype=XSD.nonNegativeInteger)))
+        start, end = doc.original_span(c)  # selectors select in the document as it was given
+        g.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+        g.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
         g.add((quote, RDF.type, OA.TextQuoteSelector))
-        g.add((quote, OA.exact, Literal(c.quote)))
+        g.add((quote, OA.exact, Literal(doc.original[start:end])))
     return g
 
 
@@ -1381,7 +1450,7 @@ def cmd_link(args) -> int:
     for name, data, iri in documents:
         try:
             with input_limits.watch(limits, f"reading {name}"):
-                texts.append((name, read_document(data, name, limits.max_bytes), iri))
+                texts.append((name, read_source(data, name, limits.max_bytes), iri))
         except (DocumentError, input_limits.LimitExceeded) as exc:
             raise UsageError(f"{name}: {exc}") from None
     index = ActIndex.from_store(open_store_from(args))
