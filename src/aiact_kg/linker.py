@@ -1374,6 +1374,40 @@ def to_graph(doc: LinkedDocument):
     return g
 
 
+# -- into the store ---------------------------------------------------------------------------------
+
+def commentary_graph(doc: LinkedDocument) -> str:
+    """The named graph a linked document is loaded into: one a document, named from its IRI."""
+    from .store import COMMENTARY_GRAPHS
+
+    return COMMENTARY_GRAPHS + hashlib.sha256(doc.iri.encode("utf-8")).hexdigest()[:32]
+
+
+def commentary_triples(doc: LinkedDocument, loaded=None) -> bytes:
+    """The document's graph (:func:`to_graph`) as N-Triples, with the graph's own record: the
+    document it holds (``dct:source``) and when it was loaded (``dct:modified``)."""
+    import datetime
+
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, XSD
+
+    graph = to_graph(doc)
+    name = URIRef(commentary_graph(doc))
+    graph.add((name, DCTERMS.source, URIRef(doc.iri)))
+    loaded = loaded or datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    graph.add((name, DCTERMS.modified, Literal(loaded.isoformat(), datatype=XSD.dateTime)))
+    return graph.serialize(format="nt", encoding="utf-8")
+
+
+def load_commentary(store, doc: LinkedDocument, limits=None) -> tuple[str, int]:
+    """Load a linked document into ``store`` (embedded or a SPARQL server), in its own named
+    graph, in place of what an earlier load of the same document put there: then the pages
+    of the articles it cites list it ("Cited in commentary"). Gives the graph and its number
+    of triples."""
+    graph = commentary_graph(doc)
+    return graph, store.replace_graph(graph, commentary_triples(doc), limits)
+
+
 def render(doc: LinkedDocument, fmt: str) -> str:
     """A linked document in one of :data:`FORMATS`; ``html`` is a standalone page."""
     if fmt == "json":
@@ -1406,9 +1440,13 @@ def _standalone_html(doc: LinkedDocument) -> str:
 # -- the command line ---------------------------------------------------------------------------------
 
 def register_command(subparsers, store_options) -> None:
-    """``aiact-kg link FILE... [--format html|json|ttl|text] [--lang fr|en] [--default-act ACT]``."""
+    """``aiact-kg link FILE... [--format html|json|ttl|text] [--lang fr|en] [--default-act ACT] [--load]``."""
     p = subparsers.add_parser("link", help="link the citations of the AI Act in commentary (txt, md, html, docx, pdf)")
     p.add_argument("files", nargs="+", metavar="FILE", help="documents to link ('-' reads standard input)")
+    p.add_argument("--load", action="store_true",
+                   help="load each linked document into the store (--store PATH or --endpoint URL), in a named graph "
+                        "of its own that a new load of the same file replaces; article pages list it as "
+                        "commentary citing them. The output is then written only with -o")
     p.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
     p.add_argument("--lang", choices=("fr", "en"), help="language of the documents (default: detected in each)")
     p.add_argument("--default-act", default="ai-act", metavar="ACT",
@@ -1428,6 +1466,9 @@ def cmd_link(args) -> int:
     from .cli import UsageError, _write_output, open_store_from
 
     limits = input_limits.from_options(args, input_limits.CLI_LINK)
+    if args.load and not (args.store or args.endpoint):
+        raise UsageError("--load needs a store that outlives the command: give --store PATH (the embedded store "
+                         "on disk, as `aiact-kg serve --store PATH` serves it) or --endpoint URL")
     most = limits.max_bytes
     documents = []
     for name in args.files:
@@ -1453,15 +1494,30 @@ def cmd_link(args) -> int:
                 texts.append((name, read_source(data, name, limits.max_bytes), iri))
         except (DocumentError, input_limits.LimitExceeded) as exc:
             raise UsageError(f"{name}: {exc}") from None
-    index = ActIndex.from_store(open_store_from(args))
-    outputs = []
+    store = open_store_from(args)
+    index = ActIndex.from_store(store)
+    outputs, linked = [], []
     for name, text, iri in texts:
         try:
             with input_limits.watch(limits, f"linking {name}"):
-                outputs.append(render(link_text(text, index, args.lang, args.default_act, name=name, iri=iri),
-                                      args.format))
+                doc = link_text(text, index, args.lang, args.default_act, name=name, iri=iri)
+                linked.append(doc)
+                outputs.append(render(doc, args.format))
         except input_limits.LimitExceeded as exc:
             raise UsageError(f"{name}: {exc}") from None
+    if args.load:
+        for doc in linked:  # every document read and linked before the first is loaded
+            try:
+                with input_limits.watch(limits, f"loading {doc.name}"):
+                    graph, triples = load_commentary(store, doc, dataclasses.replace(limits, max_bytes=None))
+            except input_limits.LimitExceeded as exc:
+                raise UsageError(f"{doc.name}: {exc}; what an earlier load of it put in the store is left as "
+                                 "it was") from None
+            print(f"loaded {doc.name}: {len(doc.linked)} citations of the Act ({len(doc.provisions())} provisions), "
+                  f"{len(doc.other_acts)} of other acts, {len(doc.problems)} unresolved; {triples} triples into "
+                  f"<{graph}> of the {store.description}")
+        if not args.output:
+            return 0
     if args.format == "json" and len(outputs) > 1:
         joined = "[\n" + ",\n".join(o.rstrip() for o in outputs) + "\n]\n"
     elif args.format == "ttl" and len(outputs) > 1:
