@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 
 import commentary  # the typeset corpus (tests/commentary.py, tests/typeset.py)
 import typeset
-from aiact_kg import build, linker
+from aiact_kg import build, linker, store as store_module
 from aiact_kg.cli import main
 from aiact_kg.store import COMMENTARY_GRAPHS, EmbeddedStore
 from aiact_kg.web import create_app
@@ -149,3 +149,30 @@ def test_commentary_graphs_are_found_by_the_prefix_they_are_named_with():
     from aiact_kg import queries
 
     assert f'"{COMMENTARY_GRAPHS}"' in queries.load("commentary-graphs").text
+
+
+def test_a_page_already_served_lists_commentary_loaded_after_it(index, graph_file):
+    store = EmbeddedStore(files=[graph_file])
+    client = create_app({"STORE": store, "TESTING": True}).test_client()
+    assert "Cited in commentary" not in client.get("/reg/2024/1689/art_27").get_data(as_text=True)
+    doc = linker.link_text(NOTE, index, "fr", name="Note sur les déployeurs", iri="https://example.org/notes/deployeurs")
+    linker.load_commentary(store, doc)
+    page = client.get("/reg/2024/1689/art_27").get_data(as_text=True)
+    assert "Cited in commentary" in page
+    assert '<a href="https://example.org/notes/deployeurs" rel="external">Note sur les déployeurs</a>' in page
+    assert "Cité par la doctrine" in client.get("/fr/reg/2024/1689/art_27").get_data(as_text=True)
+
+
+def test_loaded_commentary_stays_when_the_acts_graph_is_loaded_again(tmp_path, index, graph_file):
+    folder = tmp_path / "store"
+    store = EmbeddedStore(folder)
+    size = store.count()  # the Act's graph (the default graph)
+    doc = linker.link_text(NOTE, index, "fr", name="Note", iri="https://example.org/notes/deployeurs")
+    graph, triples = linker.load_commentary(store, doc)
+    del store
+    gc.collect()
+    (folder / store_module._FINGERPRINT_FILE).write_text("an earlier build")  # the graph was rebuilt since
+    store = EmbeddedStore(folder)
+    assert store.count() == size
+    assert [row["graph"].value for row in store.commentary()] == [graph]
+    assert len(store.run("cited-in-commentary", provision=article("art_27"))) == 1
