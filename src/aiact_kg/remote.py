@@ -46,8 +46,8 @@ from SPARQLWrapper import POST, SPARQLWrapper
 
 from . import build, limits as input_limits
 from . import queries
-from .store import (COMMENTARY_GRAPHS, GRAPH_FORMATS, QueryError, QueryShape, RdfData, Store, StoreError, prefixes,
-                    update_request as _update, with_values)
+from .store import (GRAPH_FORMATS, QueryError, QueryShape, RdfData, Store, StoreError, prefixes, update_request as _update,
+                    with_values)
 
 #: The named graph that holds the product's graph when ``--graph`` is not given.
 DEFAULT_GRAPH = "graph"
@@ -75,7 +75,7 @@ _RETRY_STATUS = {429, 502, 503, 504}
 #: A server that refuses a chunk with one of these may take it in halves.
 _SPLIT_STATUS = {400, 413, 414, 500}
 #: A query that names graphs (GRAPH ?g { … }) is given the graphs of linked commentary too.
-_GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
+_GRAPH_KEYWORD = re.compile(r"\bGRAPH(?:\s*[?$<]|\s+[\w-]*:)", re.IGNORECASE)
 #: Seconds the list of commentary graphs on a server is kept before it is read again.
 COMMENTARY_REFRESH = 30.0
 
@@ -406,8 +406,7 @@ class RemoteStore(Store):
         :data:`COMMENTARY_REFRESH` seconds (another process may have loaded some)."""
         now = time.monotonic()
         if self._commentary is None or now - self._commentary[0] > COMMENTARY_REFRESH:
-            rows = list(self._query(queries.load("commentary-graphs").text, None,
-                                    in_graph=False))
+            rows = list(self._query(queries.load("commentary-graphs").text, None, in_graph=False))
             self._commentary = (now, [{name: row[name] for name in ("graph", "document", "loaded")} for row in rows])
         return self._commentary[1]
 
