@@ -473,3 +473,15 @@ def test_precision_and_recall_on_the_annotated_commentary(index):
     assert precision >= 0.97, wrong
     assert recall >= 0.95, misses
     assert others_found == others
+
+
+@pytest.mark.parametrize("name", ["GDPR", "RGPD", "règlement général sur la protection des données", "DSA",
+                                  "Market Surveillance Regulation", "market surveillance regulation",
+                                  "règlement relatif aux dispositifs médicaux", "directive NIS 2", "Data Act", "UCPD",
+                                  "Charte", "charte des droits fondamentaux", "loi Informatique et libertés",
+                                  "code de la consommation", "Code du travail", "TFEU", "In Vitro Diagnostic Medical "
+                                  "Devices Regulation", "Law Enforcement Directive"])
+def test_every_nickname_of_another_act_is_found_wherever_it_stands(name):
+    text = f"Voir {name}, puis ({name}) et, à nouveau : {name};"
+    found = [m.words for m in linker._act_mentions(text, [], "fr") if m.act != "self"]
+    assert found == [name] * 3
