@@ -37,6 +37,9 @@ GRAPH_FORMATS = {
     "application/rdf+xml": pyoxigraph.RdfFormat.RDF_XML,
 }
 _FINGERPRINT_FILE = "aiact-kg-graph"
+#: Named graphs of linked commentary, one a document (``aiact-kg link --load``): this prefix
+#: and a digest of the document's IRI. The Act's graph never holds commentary.
+COMMENTARY_GRAPHS = "urn:aiact-kg:commentary:"
 
 
 def prefixes(base: str) -> dict[str, str]:
@@ -214,6 +217,33 @@ def serialize_term(term) -> str:
     raise QueryError(f"cannot bind a {type(term).__name__} in a query")
 
 
+class RdfData(str):
+    """N-Triples lines written by pyoxigraph, put as they are into an update request."""
+
+
+def update_request(template: str, **terms) -> str:
+    """An update request from a fixed template: each ``?name`` replaced by a serialized IRI
+    (or by :class:`RdfData`), never by raw text."""
+    def fill(match):
+        value = terms[match.group(1)]
+        if isinstance(value, RdfData):
+            return value
+        return serialize_term(NamedNode(value))
+
+    return re.sub(r"\?(\w+)", fill, template)
+
+
+def ntriples(data: bytes, what: str = "the data") -> tuple[RdfData, int]:
+    """N-Triples data as pyoxigraph reads and writes it back, and its number of triples;
+    ``StoreError`` naming the line when it is not N-Triples."""
+    try:
+        triples = list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    except SyntaxError as exc:
+        raise StoreError(f"{what} is not N-Triples: {exc}") from None
+    written = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) if triples else b""
+    return RdfData(written.decode("utf-8")), len(triples)
+
+
 def with_values(text: str, bindings: Mapping[str, object] | None) -> str:
     """The query with its bindings written as VALUES blocks of serialized terms: all of them
     at the start of the outermost WHERE group, and each again in the groups whose filters
@@ -294,6 +324,21 @@ class Store:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return int(rows[0]["n"].value)
 
+    # -- linked commentary: a named graph per document, beside the Act's graph
+    def replace_graph(self, graph: str, data: bytes, limits=None) -> int:
+        """Put the N-Triples ``data`` in the named graph ``graph`` in place of what it held;
+        the number of triples it now holds."""
+        raise StoreError(f"{self.description} cannot hold linked commentary")
+
+    def commentary(self) -> list[Row]:
+        """The graphs of linked commentary (named query ``commentary-graphs``): ``graph``,
+        ``document`` and when it was ``loaded``."""
+        return self.select(queries.load("commentary-graphs").text, None)
+
+    def commentary_stamp(self) -> tuple:
+        """What changes when commentary is loaded: pages that list it are cached under it."""
+        return tuple(sorted((row["graph"].value, row["loaded"].value) for row in self.commentary()))
+
 
 class EmbeddedStore(Store):
     """pyoxigraph, in memory or on disk at ``path``, loaded from the build cache."""
@@ -303,7 +348,12 @@ class EmbeddedStore(Store):
         self.base = build.configured_base(base)
         self.files = list(files) if files is not None else build.graph_files(self.base)
         self.description = f"embedded store ({self.path or 'in memory'})"
-        self._store = pyoxigraph.Store(str(self.path)) if self.path else pyoxigraph.Store()
+        try:
+            self._store = pyoxigraph.Store(str(self.path)) if self.path else pyoxigraph.Store()
+        except OSError as exc:
+            raise StoreError(f"the store at {self.path} cannot be opened ({exc}); a store on disk is used by one "
+                             "process at a time: stop the server using it, or load into a SPARQL server") from None
+        self._stamp: tuple | None = None
         self._load()
 
     def _signature(self) -> str:
@@ -314,7 +364,7 @@ class EmbeddedStore(Store):
         if marker is not None and marker.is_file() and marker.read_text() == self._signature():
             return
         if marker is not None:
-            self._store.clear()
+            self._store.clear_graph(pyoxigraph.DefaultGraph())  # the Act's graph; loaded commentary stays
         for path in self.files:
             self._store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
         if marker is not None:
@@ -336,6 +386,25 @@ class EmbeddedStore(Store):
             raise QueryError(str(exc)) from None
         except OSError as exc:
             raise StoreError(str(exc)) from None
+
+    def replace_graph(self, graph: str, data: bytes, limits=None) -> int:
+        """In one update (all or nothing): the named graph ``graph`` emptied, then given ``data``."""
+        triples, count = ntriples(data)
+        try:
+            self._store.update(update_request("DROP SILENT GRAPH ?graph ; INSERT DATA { GRAPH ?graph { ?triples } }",
+                                              graph=graph, triples=triples))
+            if self.path:
+                self._store.flush()
+        except (OSError, RuntimeError, SyntaxError) as exc:
+            raise StoreError(f"{self.description}: <{graph}> could not be replaced ({exc})") from None
+        self._stamp = None
+        return count
+
+    def commentary_stamp(self) -> tuple:
+        """Kept until this store loads commentary: no other process writes to it while it is open."""
+        if self._stamp is None:
+            self._stamp = super().commentary_stamp()
+        return self._stamp
 
     def export(self, media_type: str) -> bytes:
         """The whole graph in one RDF format."""

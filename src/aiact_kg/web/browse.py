@@ -143,7 +143,9 @@ def render_subdivision(local_id: str, lang: str) -> str:
     kind = s.subdivisions[local_id]
     if kind in ("Chapter", "Section", "EnactingTerms", "Preamble"):
         return s.cached(("contents", local_id, lang), lambda: _render_contents(s, local_id, kind, lang))
-    return s.cached(("provision", local_id, lang), lambda: _render_provision(s, local_id, kind, lang))
+    # an article page lists the commentary that cites it: a new page once commentary is loaded
+    stamp = s.store.commentary_stamp() if kind == "Article" or local_id.startswith("art_") else ()
+    return s.cached(("provision", local_id, lang, stamp), lambda: _render_provision(s, local_id, kind, lang))
 
 
 def _crumbs(s: Site, local_id: str, lang: str) -> list[dict]:
