@@ -18,7 +18,7 @@ shape's ``sh:order`` and their own, each to its shape's focus nodes as the graph
 it runs; every constraint of every shape is evaluated by pyshacl's constraint components; the
 results are pyshacl's. :func:`validate_plainly` is the one-call ``pyshacl.validate`` the
 engine used before, kept as the reference the tests compare the prepared run against on every
-example (``tests/test_validation.py``).
+example (``tests/test_shacl.py``).
 
 Not thread-safe: pyshacl's shape objects are shared; the caller holds a lock.
 """
