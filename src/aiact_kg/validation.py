@@ -1,4 +1,5 @@
-"""Validate a description of an AI system against the Act. This module owns pyshacl, with :mod:`aiact_kg.shacl`, which runs the shapes.
+"""Validate a description of an AI system against the Act. This module owns pyshacl, with
+:mod:`aiact_kg.shacl`, which runs the shapes.
 
 A description (Turtle, JSON-LD, RDF/XML or N-Triples) goes through four steps:
 
