@@ -22,8 +22,11 @@ and at most ``queue`` queries wait in all; beyond, the request is refused with 4
 ``Retry-After``. Stores that are not embedded (a SPARQL server, which has its own limits)
 answer in the request's thread.
 
-Answers carry at most ``limit`` rows or triples. Result sets are written here in the four
-formats of the SPARQL 1.1 Protocol, so a capped answer is well formed:
+Answers carry at most ``limit`` rows or triples. pyoxigraph's own serializers write them
+when the cost estimate of the query (:func:`aiact_kg.web.query_policy.estimate`) shows it
+cannot return more rows than that, and booleans and graphs always; a result set that might
+go past the cap is read row by row up to it and written here, in the four formats of the
+SPARQL 1.1 Protocol, so a capped answer is well formed:
 
 - SPARQL 1.1 Query Results JSON Format, https://www.w3.org/TR/sparql11-results-json/
 - SPARQL Query Results XML Format, https://www.w3.org/TR/rdf-sparql-XMLres/
@@ -57,6 +60,12 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                 "text/tab-separated-values")
+RESULT_FORMATS = {
+    "application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": pyoxigraph.QueryResultsFormat.XML,
+    "text/csv": pyoxigraph.QueryResultsFormat.CSV,
+    "text/tab-separated-values": pyoxigraph.QueryResultsFormat.TSV,
+}
 GRAPH_FORMATS = {
     "text/turtle": pyoxigraph.RdfFormat.TURTLE,
     "application/n-triples": pyoxigraph.RdfFormat.N_TRIPLES,
@@ -152,20 +161,13 @@ def serialize_solutions(variables: list[str], rows: list[list], media_type: str)
                       ensure_ascii=False).encode("utf-8")
 
 
-def serialize_boolean(value: bool, media_type: str) -> bytes:
-    word = "true" if value else "false"
-    if media_type == "application/sparql-results+xml":
-        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{word}</boolean></sparql>\n").encode()
-    if media_type in ("text/csv", "text/tab-separated-values"):
-        return f"{word}\n".encode()
-    return json.dumps({"head": {}, "boolean": bool(value)}).encode()
-
-
-def answer(result, results_type: str, graph_type: str, limit: int) -> Answer:
-    """Serialize a pyoxigraph query result, capped at ``limit`` rows or triples."""
+def answer(result, results_type: str, graph_type: str, limit: int, most_rows: int | None = None) -> Answer:
+    """Serialize a pyoxigraph query result, capped at ``limit`` rows or triples; ``most_rows``
+    is what the cost estimate says the query can return at most (None: not known)."""
     if isinstance(result, QueryBoolean):
-        return Answer(serialize_boolean(bool(result), results_type), results_type, form="ask")
+        return Answer(result.serialize(format=RESULT_FORMATS[results_type]), results_type, form="ask")
+    if isinstance(result, QuerySolutions) and most_rows is not None and most_rows <= limit:
+        return Answer(result.serialize(format=RESULT_FORMATS[results_type]), results_type)
     if isinstance(result, QuerySolutions):
         variables = [v.value for v in result.variables]
         rows = [[solution[v] for v in variables] for solution in islice(result, limit + 1)]
@@ -177,9 +179,10 @@ def answer(result, results_type: str, graph_type: str, limit: int) -> Answer:
     return Answer(data, graph_type, truncated, form="graph")
 
 
-def run_query(store: pyoxigraph.Store, text: str, results_type: str, graph_type: str, limit: int) -> Answer:
+def run_query(store: pyoxigraph.Store, text: str, results_type: str, graph_type: str, limit: int,
+              most_rows: int | None = None) -> Answer:
     try:
-        return answer(store.query(text), results_type, graph_type, limit)
+        return answer(store.query(text), results_type, graph_type, limit, most_rows)
     except SyntaxError as exc:
         raise QueryFailed("syntax", str(exc)) from None
     except (OSError, ValueError, RuntimeError) as exc:
@@ -233,7 +236,7 @@ def shared_store(files: list[str], folder: Path | None = None) -> Path:
 
 def _serve(conn, location: str, memory: int) -> None:
     """A worker: confine itself, open the shared store, then answer
-    (text, results type, graph type, limit) messages."""
+    (text, results type, graph type, limit, most rows) messages."""
     from . import sandbox
 
     try:
@@ -400,7 +403,7 @@ class QueryPool:
         return None
 
     def query(self, text: str, results_type: str, graph_type: str, light: bool = False,
-              client: str = "") -> Answer:
+              client: str = "", most_rows: int | None = None) -> Answer:
         client = "" if light else client  # only heavy queries count against a client's share
         with self._cond:
             if client and self._clients[client] >= self.per_client:
@@ -425,7 +428,7 @@ class QueryPool:
                 finally:
                     self._waiting -= 1
         try:
-            return self._run(worker, (text, results_type, graph_type, self.limit))
+            return self._run(worker, (text, results_type, graph_type, self.limit, most_rows))
         finally:
             with self._cond:
                 self._clients[client] -= 1
