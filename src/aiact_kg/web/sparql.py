@@ -253,6 +253,7 @@ class _Statistics:
     def __init__(self, store):
         self.value: query_policy.Statistics | None = None
         self.ready = threading.Event()
+        self.estimate = lru_cache(maxsize=4096)(self._estimate)  # a shape's estimate, once
         threading.Thread(target=self._read, args=(store,), daemon=True, name="aiact-kg-statistics").start()
 
     def _read(self, store) -> None:
@@ -264,6 +265,9 @@ class _Statistics:
             logging.getLogger(__name__).warning("no statistics of the graph for the cost estimate: %s", exc)
         finally:
             self.ready.set()
+
+    def _estimate(self, shape: query_policy.Shape) -> tuple[int, int]:
+        return query_policy.estimate(shape, self.value)
 
 
 def statistics(app, wait: float = 0) -> query_policy.Statistics | None:
@@ -287,8 +291,11 @@ def _estimate(app, decision: query_policy.Decision) -> tuple[int, int] | None:
     """(bindings, rows) at most for the decision's query on the embedded store, or None."""
     if decision.shape is None:
         return None
-    known = statistics(app)
-    return query_policy.estimate(decision.shape, known) if known is not None else None
+    found = app.extensions.get("aiact_kg.statistics")
+    if found is None:
+        statistics(app)
+        return None
+    return found.estimate(decision.shape) if found.value is not None else None
 
 
 @lru_cache(maxsize=64)
