@@ -235,6 +235,9 @@ def cmd_serve(args) -> int:
         raise UsageError(f"--port {args.port}: expected a port number from 1 to 65535")
     if args.sparql_timeout <= 0:
         raise UsageError("--sparql-timeout: expected a positive number of seconds")
+    from ..sandbox import few_malloc_arenas
+
+    few_malloc_arenas()  # before the store, the request threads and the query threads allocate
     store = open_store_from(args)
     if args.sparql_memory < 64 or args.sparql_workers < 1:
         raise UsageError("--sparql-memory: at least 64 (MiB); --sparql-workers: at least 1")
