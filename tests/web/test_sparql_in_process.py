@@ -161,7 +161,7 @@ def test_errors_are_the_endpoints(app, workers_only, counted):
 
 def test_the_editor_is_still_served_to_a_browser(app):
     response = get(app, SMALL["count"], accept="text/html")
-    assert response.status_code == 200 and "<td>113</td>" in response.get_data(as_text=True)
+    assert response.status_code == 200 and '<td title="xsd:integer">113</td>' in response.get_data(as_text=True)
 
 
 # -- the estimate -----------------------------------------------------------------------------------

@@ -292,8 +292,8 @@ def statistics(app, wait: float = 0) -> query_policy.Statistics | None:
 
 def _estimate(app, decision: query_policy.Decision) -> tuple[int, int] | None:
     """(bindings, rows) at most for the decision's query on the embedded store, or None."""
-    if decision.shape is None:
-        return None
+    if decision.shape is None or not hasattr(app.extensions["aiact_kg"].store, "raw"):
+        return None  # (the store can be switched to a SPARQL server after start)
     found = app.extensions.get("aiact_kg.statistics")
     if found is None:
         statistics(app)
