@@ -44,6 +44,7 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                 "text/tab-separated-values")
+#: The formats of the SPARQL protocol, by media type (the store answers in them too).
 RESULT_FORMATS = {
     "application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
     "application/sparql-results+xml": pyoxigraph.QueryResultsFormat.XML,
