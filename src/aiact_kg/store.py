@@ -19,23 +19,11 @@ import pyoxigraph
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Variable
 
 from . import build, queries
+from .query_engine import GRAPH_FORMATS, RESULT_FORMATS  # noqa: F401 - by media type, for the protocol
 
 Term = Union[NamedNode, BlankNode, Literal]
 Row = dict[str, Term]
 
-#: Result formats of the SPARQL protocol, by media type.
-RESULT_FORMATS = {
-    "application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": pyoxigraph.QueryResultsFormat.XML,
-    "text/csv": pyoxigraph.QueryResultsFormat.CSV,
-    "text/tab-separated-values": pyoxigraph.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "text/turtle": pyoxigraph.RdfFormat.TURTLE,
-    "application/n-triples": pyoxigraph.RdfFormat.N_TRIPLES,
-    "application/ld+json": pyoxigraph.RdfFormat.JSON_LD,
-    "application/rdf+xml": pyoxigraph.RdfFormat.RDF_XML,
-}
 _FINGERPRINT_FILE = "aiact-kg-graph"
 #: Named graphs of linked commentary, one a document (``aiact-kg link --load``): this prefix
 #: and a digest of the document's IRI. The Act's graph never holds commentary.

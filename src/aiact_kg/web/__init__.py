@@ -29,6 +29,7 @@ Configuration (``create_app({...})``):
 ``SPARQL_MEMORY``    resident memory a query process may reach, bytes (512 MiB); past it, 503
 ``SPARQL_QUEUE``     queries that may wait for a worker (16); beyond, 429 with Retry-After
 ``SPARQL_PER_CLIENT`` heavy queries one client address may have running or waiting (2)
+``SPARQL_IN_PROCESS`` answer queries of a small cost estimate in the server process (True)
 ``PAGE_CACHE``       keep rendered pages (True): the graph does not change while served
 """
 
@@ -52,6 +53,7 @@ DEFAULTS = {
     "SPARQL_MEMORY": 512 * 1024 * 1024,
     "SPARQL_QUEUE": 16,
     "SPARQL_PER_CLIENT": 2,
+    "SPARQL_IN_PROCESS": True,
     "PAGE_CACHE": True,
     "PAGE_CACHE_SIZE": 4096,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -64,6 +66,8 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
+SECURITY_HEADERS = [("Content-Security-Policy", CONTENT_SECURITY_POLICY), ("X-Content-Type-Options", "nosniff"),
+                    ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY")]
 
 BLUEPRINTS = ("browse", "search", "sparql", "definitions", "obligations", "timeline",
               "ontology_docs", "validate", "link", "coverage", "download", "resources")
@@ -92,9 +96,9 @@ def create_app(config: dict | None = None) -> Flask:
         module = importlib.import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)
 
-    from . import i18n
+    from . import i18n, sparql
 
-    app.wsgi_app = i18n.LanguagePrefix(app.wsgi_app)
+    app.wsgi_app = i18n.LanguagePrefix(sparql.FastPath(app, app.wsgi_app, SECURITY_HEADERS))
     app.jinja_env.globals.update(nav_items=_nav_items, lang_url=_lang_url, href=_href, label_of=_label_of,
                                  link=_link, _=i18n.gettext, ui_lang=i18n.interface_lang, ui_path=i18n.ui_path,
                                  switch_url=i18n.switch_url, translate=i18n.translate)
@@ -171,10 +175,8 @@ def _lang_url(lang: str) -> str:
 
 
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    for name, value in SECURITY_HEADERS:
+        response.headers.setdefault(name, value)
     return response
 
 
@@ -222,6 +224,7 @@ def warm(app: Flask, workers: bool = True) -> None:
     with app.app_context():
         s = site()
         s.subdivisions, s.terms, s.term_matchers  # noqa: B018 (computed and kept)
+        sparql.statistics(app)  # read in a thread of their own: the endpoint's cost estimates
         if workers:
             threading.Thread(target=_warm_in_background, args=(app,), name="warm", daemon=True).start()
             printed.prepare_text_facts(s)
@@ -267,6 +270,9 @@ def cmd_serve(args) -> int:
         raise UsageError(f"--port {args.port}: expected a port number from 1 to 65535")
     if args.sparql_timeout <= 0:
         raise UsageError("--sparql-timeout: expected a positive number of seconds")
+    from ..sandbox import few_malloc_arenas
+
+    few_malloc_arenas()  # before the store, the request threads and the query threads allocate
     store = open_store_from(args)
     if args.sparql_memory < 64 or args.sparql_workers < 1:
         raise UsageError("--sparql-memory: at least 64 (MiB); --sparql-workers: at least 1")
