@@ -150,8 +150,9 @@ def serialize_solutions(variables: list[str], rows: list[list], media_type: str)
         lines = ["\t".join(f"?{v}" for v in variables)] + ["\t".join(_tsv_field(t) for t in row) for row in rows]
         return ("\n".join(lines) + "\n").encode("utf-8")
     bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+    # compact, as pyoxigraph writes it: the same answer gives the same bytes from either writer
     return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                      ensure_ascii=False).encode("utf-8")
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def answer(result, results_type: str, graph_type: str, limit: int, most_rows: int | None = None) -> Answer:
