@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import threading
 import urllib.parse
@@ -338,14 +339,37 @@ def parse(data: bytes, filename: str = "", limits: input_limits.Limits | None = 
     except input_limits.LimitExceeded as exc:
         raise InputError(str(exc), filename) from None
     except SyntaxError as exc:
-        raise InputError(_syntax_message(exc, fmt), filename, exc.lineno, exc.offset) from None
+        line, column = exc.lineno, exc.offset
+        if line is None and fmt == pyoxigraph.RdfFormat.RDF_XML:
+            line, column = _xml_error_position(data)
+        raise InputError(_syntax_message(exc, fmt), filename, line, column) from None
     except (ValueError, OSError) as exc:
         raise InputError(f"not valid {FORMAT_NAMES[fmt]}: {exc}", filename) from None
     return graph
 
 
+#: The position the parser puts before its message ("Parser error at line 2 column 11: "),
+#: which :class:`InputError` gives as the line and column.
+_PARSER_POSITION = re.compile(r"^Parser error at line \d+ column \d+: ")
+
+
+def _xml_error_position(data: bytes) -> tuple[int | None, int | None]:
+    """Where an RDF/XML document stops being well-formed XML, as lxml finds it (the RDF/XML
+    parser does not say): (line, column), or (None, None) when the XML itself is well formed.
+    The DOCTYPE has been checked by :func:`aiact_kg.limits.check_rdf_xml`; nothing is loaded."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (None, None)
+        return (line or None), (column if line and column else None)
+    return None, None
+
+
 def _syntax_message(exc: SyntaxError, fmt) -> str:
-    text = str(exc.msg if exc.msg else exc)
+    text = _PARSER_POSITION.sub("", str(exc.msg if exc.msg else exc))
     if "LoadDocumentCallback" in text or "remote context" in text.lower():
         return ("the JSON-LD @context refers to a remote document, which is never fetched: "
                 "put the context in the file itself")

@@ -125,29 +125,38 @@ def render_pdf(report: validation.Report, labels, meta: dict, names: dict[str, s
     story.append(Paragraph(_text(_("Findings")) + f" ({len(report.results)})", heading))
     if not report.results:
         story.append(Paragraph(_text(_("No finding: the description shows every obligation checked as met.")), body))
-    header = [Paragraph(_text(h), strong) for h in ("#", _("Severity"), _("Obligation and provisions"),
-                                                    _("applies from"))]
-    findings = [header]
-    for number, finding in enumerate(report.results, 1):
-        what = []
-        if finding.obligation:
-            what.append(_link(labels, finding.obligation))
-        if finding.provisions:
-            what.append(_text(_("Provisions:")) + " " + _links(labels, finding.provisions))
-        what.append(f"<font size='7.5'>{_text(finding.message)}</font>")
-        focus = names.get(finding.focus) or finding.focus
-        what.append(f"<font size='7'>{_text(_('Focus:'))} {_text(focus)}</font>")
-        findings.append([Paragraph(str(number), body), Paragraph(_text(_(finding.severity)), strong),
-                         Paragraph("<br/>".join(what), body),
+    else:
+        story.append(Paragraph(_text(_("Each finding's full message, with how to state what is missing, is in the "
+                                       "HTML and JSON reports.")), small))
+    # one table per system or model described (the findings in the report's order within each)
+    groups: dict[str, list] = {}
+    for finding in report.results:
+        groups.setdefault(finding.focus, []).append(finding)
+    number = 0
+    for focus, items in groups.items():
+        if len(groups) > 1 or focus not in names:
+            story.append(Paragraph(_text(names.get(focus) or focus), ParagraphStyle(
+                "system", parent=strong, spaceBefore=4, spaceAfter=1)))
+        rows = [[Paragraph(_text(h), strong) for h in ("#", _("Severity"), _("Obligation and provisions"),
+                                                       _("applies from"))]]
+        for finding in items:
+            number += 1
+            if finding.obligation:  # the obligation's label says what is missing; else the message
+                what = _link(labels, finding.obligation)
+            else:
+                what = f"<font size='7.5'>{_text(finding.message)}</font>"
+            if finding.provisions:
+                what += " — " + _links(labels, finding.provisions)
+            rows.append([Paragraph(str(number), body), Paragraph(_text(_(finding.severity)), strong),
+                         Paragraph(what, body),
                          Paragraph(_text(finding.applicable_from.isoformat() if finding.applicable_from else "—"),
                                    body)])
-    if report.results:
-        grid = Table(findings, colWidths=[7 * mm, 20 * mm, 118 * mm, 25 * mm], repeatRows=1)
+        grid = Table(rows, colWidths=[7 * mm, 22 * mm, 116 * mm, 25 * mm], repeatRows=1)
         grid.setStyle(TableStyle([
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
             ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
-            ("LEFTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+            ("LEFTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]))
         story.append(grid)
     story.append(Spacer(1, 4 * mm))
     story.append(KeepTogether([Paragraph(_text(_(
