@@ -348,9 +348,10 @@ def parse(data: bytes, filename: str = "", limits: input_limits.Limits | None = 
     return graph
 
 
-#: The position the parser puts before its message ("Parser error at line 2 column 11: "),
-#: which :class:`InputError` gives as the line and column.
-_PARSER_POSITION = re.compile(r"^Parser error at line \d+ column \d+: ")
+#: The position the parser puts before its message ("Parser error at line 2 column 11: ",
+#: "Parser error at line 6 between columns 1 and 12: "), which :class:`InputError` gives as
+#: the line and column.
+_PARSER_POSITION = re.compile(r"^Parser error (?:at|between) lines? \d+[^:]*: ")
 
 
 def _xml_error_position(data: bytes) -> tuple[int | None, int | None]:
