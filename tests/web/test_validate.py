@@ -262,8 +262,14 @@ def test_the_json_report_parses_and_names_what_it_was_checked_against(client):
     assert labels["https://w3id.org/aiact-kg/ontology#HighRisk"]["label"] == "high risk"
     assert labels["https://w3id.org/aiact-kg/reg/2024/1689/art_9.par_1"] == {
         "label": "Article 9(1)", "href": "http://localhost/reg/2024/1689/art_9#art_9.par_1"}
+    assert document["command"] == "aiact-kg validate --on 2026-09-01 description.ttl"
     again = report_of(client, data)
     assert {**again, "generated": None} == {**document, "generated": None}, "the same description, the same report"
+    # as a browser posts a text area (lines ended CR LF): the same description
+    typed = report_of(client, data.replace(b"\n", b"\r\n"))
+    assert typed["description"]["sha256"] == document["description"]["sha256"]
+    uploaded = report_of(client, data, how="upload", filename="cv.ttl", allow_unknown_terms="on")
+    assert uploaded["command"] == "aiact-kg validate --on 2026-09-01 --allow-unknown-terms cv.ttl"
 
 
 def test_the_html_report_is_a_whole_page_without_script(client):

@@ -20,8 +20,10 @@ description's SHA-256, the text version and the product version it was checked a
 from __future__ import annotations
 
 import hashlib
+import shlex
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from pathlib import PurePath
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
@@ -42,6 +44,9 @@ FORM_MARGIN = 64 * 1024
 #: The formats offered, in the order of the form; "auto" finds it as the command does.
 FORMAT_CHOICES = [("auto", "Detect the format"), ("turtle", "Turtle"), ("jsonld", "JSON-LD"),
                   ("rdfxml", "RDF/XML"), ("ntriples", "N-Triples")]
+#: The file ending the command reads as each format.
+SUFFIXES = {fmt: next(suffix for suffix, f in validation.FORMATS.items() if f == fmt)
+            for fmt in validation.FORMAT_NAMES}
 DOWNLOADS = {"json": "application/json", "html": "text/html", "pdf": "application/pdf"}
 #: Lines shown around each line an error names.
 EXCERPT_CONTEXT = 3
@@ -99,6 +104,16 @@ class Submission:
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
+    @property
+    def command(self) -> str:
+        """The command that validates the same description from a file: named as uploaded when
+        its name gives its format, else ``description`` with the format's ending."""
+        name = self.name
+        if validation.FORMATS.get(PurePath(name).suffix.lower()) != self.fmt:
+            name = "description" + SUFFIXES[self.fmt]
+        options = " --allow-unknown-terms" if self.allow_unknown_terms else ""
+        return f"aiact-kg validate --on {self.on.isoformat()}{options} {shlex.quote(PurePath(name).name)}"
+
 
 @dataclass
 class Problem:
@@ -124,7 +139,8 @@ def read_submission(limits: input_limits.Limits) -> Submission:
         data = upload.read(limits.max_bytes + 1 if limits.max_bytes is not None else -1)
         name, uploaded = upload.filename, True
     else:
-        data = form.get("description", "").encode("utf-8")
+        # a browser sends a text area's lines ended CR LF (HTML's rule): read as typed, LF
+        data = form.get("description", "").replace("\r\n", "\n").encode("utf-8")
         name, uploaded = form.get("filename") or "description", False
     if not data.strip():
         abort(400, description="Paste a description or choose a file to upload.")
@@ -290,6 +306,7 @@ def metadata(submission: Submission, report: validation.Report) -> dict:
     return {"description": {"name": submission.name, "sha256": submission.sha256, "bytes": len(submission.data),
                             "format": report.format or submission.format_name, "triples": report.triples},
             "applied_on": submission.on.isoformat(), "allow_unknown_terms": submission.allow_unknown_terms,
+            "command": submission.command,
             "checked_against": checked_against(),
             "generated": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
             "language": i18n.interface_lang()}
