@@ -134,7 +134,7 @@ def render_pdf(report: validation.Report, labels, meta: dict, names: dict[str, s
         groups.setdefault(finding.focus, []).append(finding)
     number = 0
     for focus, items in groups.items():
-        if len(groups) > 1 or focus not in names:
+        if len(report.classification) != 1 or focus not in names:
             story.append(Paragraph(_text(names.get(focus) or focus), ParagraphStyle(
                 "system", parent=strong, spaceBefore=4, spaceAfter=1)))
         rows = [[Paragraph(_text(h), strong) for h in ("#", _("Severity"), _("Obligation and provisions"),

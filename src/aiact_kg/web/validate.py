@@ -19,7 +19,9 @@ description's SHA-256, the text version and the product version it was checked a
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import shlex
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -182,7 +184,9 @@ def run(submission: Submission, limits: input_limits.Limits) -> validation.Repor
 def excerpt(text: str, lines: list[int]) -> list[dict]:
     """The numbered lines around each line an error names, those lines marked; a gap between
     two windows is a row with ``gap``."""
-    rows = text.splitlines()
+    rows = [row.removesuffix("\r") for row in text.split("\n")]  # lines as the parsers count them
+    if rows and rows[-1] == "":
+        rows.pop()
     marked = [n for n in lines if 1 <= n <= len(rows) + 1][:EXCERPT_ERRORS]
     shown = sorted({n for line in marked for n in range(max(1, line - EXCERPT_CONTEXT),
                                                         min(len(rows), line + EXCERPT_CONTEXT) + 1)})
@@ -362,8 +366,6 @@ def download():
     labels = Labels(i18n.interface_lang(), root=request.host_url)
     meta = metadata(submission, outcome)
     if kind == "json":
-        import json
-
         document = {**meta, "report": outcome.as_dict(), "labels": labels.table(outcome)}
         body = json.dumps(document, indent=2, ensure_ascii=False)
     elif kind == "html":
@@ -379,8 +381,6 @@ def download():
     if kind == "html":
         # a document of its own: its one inline style allowed by its hash, no script at all
         digest = hashlib.sha256(DOCUMENT_STYLE.encode("utf-8")).digest()
-        import base64
-
         response.headers["Content-Security-Policy"] = (
             "default-src 'none'; style-src 'sha256-" + base64.b64encode(digest).decode() + "'; "
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
