@@ -215,7 +215,18 @@ def test_an_uploaded_file_with_an_error_comes_back_in_the_form_with_its_line(cli
 def test_a_format_chosen_that_the_text_is_not_is_named(client):
     response = post(client, INCOMPLETE_CV_SCREENING.read_bytes(), fmt="jsonld")
     assert response.status_code == 400 and "not valid JSON-LD" in response.get_data(as_text=True)
-    assert post(client, b"x", fmt="yaml").status_code == 400
+    unknown = post(client, INCOMPLETE_CV_SCREENING.read_bytes(), fmt="yaml")
+    page = unknown.get_data(as_text=True)
+    assert unknown.status_code == 400 and "Unknown format &#39;yaml&#39;: choose one of auto, turtle" in page
+    assert "QuickHire CV filter" in page[page.index("<textarea"):page.index("</textarea>")], "the text kept"
+
+
+def test_a_bad_date_keeps_the_text_and_says_how_to_write_it(client):
+    for path, said in (("/validate", "write it as YYYY-MM-DD"), ("/fr/validate", "écrivez-la AAAA-MM-JJ")):
+        response = post(client, INCOMPLETE_CV_SCREENING.read_bytes(), path=path, on="2026-02-30")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and said in page
+        assert "QuickHire CV filter" in page[page.index("<textarea"):page.index("</textarea>")]
 
 
 def test_an_empty_description_is_a_bad_request(client):
@@ -242,9 +253,10 @@ def test_a_description_over_the_limit_is_refused_with_413_naming_it(client, app,
         assert "inputs over 2,000 bytes are refused (raise the limit with the VALIDATE_MAX_BYTES setting)" in text
 
 
-def test_a_request_far_over_the_limit_is_refused_before_it_is_read(client):
+@pytest.mark.parametrize("path", ["/validate", "/validate/report"])
+def test_a_request_far_over_the_limit_is_refused_before_it_is_read(client, path):
     big = b"# padding\n" * (300 * 1024)  # 3 MB, over the page's 1 MB and the request's margin
-    response = post(client, big, how="upload", filename="big.ttl")
+    response = post(client, big, how="upload", filename="big.ttl", path=path, download="pdf")
     assert response.status_code == 413
     assert "inputs over 1 MB are refused" in response.get_data(as_text=True)
 
@@ -322,4 +334,6 @@ def test_the_pdf_of_every_example_is_one_or_two_pages(client):
 def test_a_download_of_a_broken_description_comes_back_to_the_form(client):
     response = post(client, BROKEN.encode(), path="/validate/report", download="pdf")
     assert response.status_code == 400 and 'data-error-line="6"' in response.get_data(as_text=True)
-    assert post(client, BROKEN.encode(), path="/validate/report", download="docx").status_code == 400
+    unknown = post(client, INCOMPLETE_CV_SCREENING.read_bytes(), path="/fr/validate/report", download="docx")
+    assert unknown.status_code == 400
+    assert "Format inconnu &#39;docx&#39; : choisissez parmi json, html, pdf." in unknown.get_data(as_text=True)

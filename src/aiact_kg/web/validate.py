@@ -36,7 +36,6 @@ from .. import limits as input_limits, validation
 from ..vocab import ONTOLOGY_NS
 from . import i18n
 from .graph import site
-from .obligations import parse_date
 
 bp = Blueprint("validate", __name__)
 
@@ -127,9 +126,10 @@ class Problem:
     lines: list[int] = field(default_factory=list)
 
 
-def read_submission(limits: input_limits.Limits) -> Submission:
-    """The posted description, or a 4xx naming what is wrong (too large, empty, an unknown
-    format or date)."""
+def read_submission(limits: input_limits.Limits) -> tuple[Submission, Problem | None]:
+    """The posted description, with the problem of a field other than the description (an
+    unknown format or date, which keeps the text in the form); a 4xx naming what is wrong
+    when there is no description to keep (too large, empty)."""
     if limits.max_bytes is not None:
         request.max_content_length = limits.max_bytes + FORM_MARGIN
     try:
@@ -148,12 +148,20 @@ def read_submission(limits: input_limits.Limits) -> Submission:
         abort(400, description="Paste a description or choose a file to upload.")
     if limits.max_bytes is not None and len(data) > limits.max_bytes:
         abort(413, description=f"The description cannot be read: {input_limits.size_error(len(data), limits, 'it')}.")
+    submission = Submission(data, name, "auto", date.today(), bool(form.get("allow_unknown_terms")), uploaded)
     format_key = form.get("format") or "auto"
     if format_key != "auto" and format_key not in validation.FORMAT_KEYS:
-        abort(400, description=f"Unknown format {format_key!r}: choose one of auto, "
-                               + ", ".join(validation.FORMAT_KEYS) + ".")
-    on = parse_date(form.get("on")) or date.today()
-    return Submission(data, name, format_key, on, bool(form.get("allow_unknown_terms")), uploaded)
+        return submission, Problem(400, i18n.translate(f"Unknown format {format_key!r}: choose one of "
+                                                       + ", ".join(["auto", *validation.FORMAT_KEYS]) + "."))
+    submission.format_key = format_key
+    text = form.get("on") or ""
+    if text:
+        try:
+            submission.on = date.fromisoformat(text)
+        except ValueError:
+            return submission, Problem(400, i18n.translate(
+                f"Not a date: {text!r}; write it as YYYY-MM-DD (e.g. 2026-08-02)."))
+    return submission, None
 
 
 def run(submission: Submission, limits: input_limits.Limits) -> validation.Report | Problem:
@@ -345,8 +353,8 @@ def form():
 @bp.post("/validate")
 def check():
     limits = page_limits()
-    submission = read_submission(limits)
-    outcome = run(submission, limits)
+    submission, problem = read_submission(limits)
+    outcome = problem or run(submission, limits)
     if isinstance(outcome, Problem):
         return render_form(submission, problem=outcome, status=outcome.status)
     return render_form(submission, report=outcome)
@@ -355,12 +363,12 @@ def check():
 @bp.post("/validate/report")
 def download():
     """The report of the posted description as a file: ``download`` is json, html or pdf."""
+    limits = page_limits()
+    submission, problem = read_submission(limits)  # first: it reads the form within the page's limits
     kind = request.form.get("download", "")
     if kind not in DOWNLOADS:
-        abort(400, description=f"Unknown report format {kind!r}: choose json, html or pdf.")
-    limits = page_limits()
-    submission = read_submission(limits)
-    outcome = run(submission, limits)
+        abort(400, description=f"Unknown format {kind!r}: choose one of " + ", ".join(DOWNLOADS) + ".")
+    outcome = problem or run(submission, limits)
     if isinstance(outcome, Problem):
         return render_form(submission, problem=outcome, status=outcome.status)
     labels = Labels(i18n.interface_lang(), root=request.host_url)
