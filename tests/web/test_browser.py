@@ -162,6 +162,32 @@ def test_the_validator_keeps_the_input_on_an_error_and_names_the_line(browser, l
     assert [e for e in console_errors(browser) if not e.endswith("status of 400 (BAD REQUEST)")] == []
 
 
+@pytest.mark.parametrize("description", ["error", "report"])
+def test_the_validator_error_and_report_fit_a_360_pixel_screen(browser, live_server, description):
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(360, 800)
+    try:
+        visit(browser, f"{live_server}/fr/validate")
+        if description == "error":
+            browser.find_element(By.ID, "description").send_keys(BROKEN_DESCRIPTION)
+        else:
+            browser.find_element(By.ID, "file").send_keys(str(paths.EXAMPLES / "repurposed-general-purpose-system.ttl"))
+        browser.find_element(By.ID, "validate-run").click()
+        wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#problem, #report"))
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width, "no sideways scrolling"
+        outside = browser.execute_script(
+            "var w = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('main *'))"
+            ".filter(function (e) { var r = e.getBoundingClientRect(); return r.width && r.right > w + 1"
+            " && !e.closest('.error-excerpt'); })"
+            ".map(function (e) { return e.tagName + '.' + e.className; })")
+        assert outside == []
+        browser.save_screenshot(str(ARTIFACTS / f"validate-{description}-360px.png"))
+    finally:
+        browser.set_window_size(1280, 1000)
+
+
 @pytest.mark.parametrize("name, path", [
     ("home", "/"), ("article-5", "/reg/2024/1689/art_5"), ("article-6-side-by-side", "/reg/2024/1689/art_6?lang=both"),
     ("recital-53", "/reg/2024/1689/rct_53"), ("definitions", "/definitions"), ("obligations", "/obligations"),
