@@ -286,8 +286,11 @@ class Labels:
 
 
 def node_names(report: validation.Report) -> dict[str, str]:
-    """The description's systems and models by node, with the label the description gives them."""
-    return {entry.node: entry.label for entry in report.classification}
+    """The description's systems, models and organisations by node, with the label the
+    description gives them (what a finding's focus is shown as)."""
+    names = {role.organisation: role.label for entry in report.classification for role in entry.roles}
+    names.update({entry.node: entry.label for entry in report.classification})
+    return names
 
 
 # -- the report as a document ---------------------------------------------------------------------
