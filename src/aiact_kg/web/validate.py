@@ -32,7 +32,7 @@ from markupsafe import Markup
 from pyoxigraph import NamedNode
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import limits as input_limits, validation
+from .. import limits as input_limits
 from ..vocab import ONTOLOGY_NS
 from . import i18n
 from .graph import site
@@ -45,9 +45,18 @@ FORM_MARGIN = 64 * 1024
 #: The formats offered, in the order of the form; "auto" finds it as the command does.
 FORMAT_CHOICES = [("auto", "Detect the format"), ("turtle", "Turtle"), ("jsonld", "JSON-LD"),
                   ("rdfxml", "RDF/XML"), ("ntriples", "N-Triples")]
-#: The file ending the command reads as each format.
-SUFFIXES = {fmt: next(suffix for suffix, f in validation.FORMATS.items() if f == fmt)
-            for fmt in validation.FORMAT_NAMES}
+
+
+def _validation():
+    """:mod:`aiact_kg.validation`, with its SHACL engine: loaded by the first check, not at start."""
+    from .. import validation
+
+    return validation
+
+
+def suffix_of(fmt) -> str:
+    """The file ending the command reads as a format."""
+    return next(suffix for suffix, f in _validation().FORMATS.items() if f == fmt)
 DOWNLOADS = {"json": "application/json", "html": "text/html", "pdf": "application/pdf"}
 #: Lines shown around each line an error names.
 EXCERPT_CONTEXT = 3
@@ -80,18 +89,18 @@ class Submission:
 
     @property
     def fmt(self):
-        if self.format_key in validation.FORMAT_KEYS:
-            return validation.FORMAT_KEYS[self.format_key]
-        return validation.detect_format(self.data, self.name)
+        if self.format_key in _validation().FORMAT_KEYS:
+            return _validation().FORMAT_KEYS[self.format_key]
+        return _validation().detect_format(self.data, self.name)
 
     @property
     def format_name(self) -> str:
-        return validation.FORMAT_NAMES[self.fmt]
+        return _validation().FORMAT_NAMES[self.fmt]
 
     @property
     def used_key(self) -> str:
         """The format's key as the form offers it (what a resubmission must choose)."""
-        return next(key for key, fmt in validation.FORMAT_KEYS.items() if fmt == self.fmt)
+        return next(key for key, fmt in _validation().FORMAT_KEYS.items() if fmt == self.fmt)
 
     @property
     def text(self) -> str:
@@ -110,8 +119,8 @@ class Submission:
         """The command that validates the same description from a file: named as uploaded when
         its name gives its format, else ``description`` with the format's ending."""
         name = self.name
-        if validation.FORMATS.get(PurePath(name).suffix.lower()) != self.fmt:
-            name = "description" + SUFFIXES[self.fmt]
+        if _validation().FORMATS.get(PurePath(name).suffix.lower()) != self.fmt:
+            name = "description" + suffix_of(self.fmt)
         options = " --allow-unknown-terms" if self.allow_unknown_terms else ""
         return f"aiact-kg validate --on {self.on.isoformat()}{options} {shlex.quote(PurePath(name).name)}"
 
@@ -150,9 +159,9 @@ def read_submission(limits: input_limits.Limits) -> tuple[Submission, Problem | 
         abort(413, description=f"The description cannot be read: {input_limits.size_error(len(data), limits, 'it')}.")
     submission = Submission(data, name, "auto", date.today(), bool(form.get("allow_unknown_terms")), uploaded)
     format_key = form.get("format") or "auto"
-    if format_key != "auto" and format_key not in validation.FORMAT_KEYS:
+    if format_key != "auto" and format_key not in _validation().FORMAT_KEYS:
         return submission, Problem(400, i18n.translate(f"Unknown format {format_key!r}: choose one of "
-                                                       + ", ".join(["auto", *validation.FORMAT_KEYS]) + "."))
+                                                       + ", ".join(["auto", *_validation().FORMAT_KEYS]) + "."))
     submission.format_key = format_key
     text = form.get("on") or ""
     if text:
@@ -169,18 +178,18 @@ def run(submission: Submission, limits: input_limits.Limits) -> validation.Repor
     _ = i18n.gettext
     try:
         with input_limits.watch(limits, "validating the description"):
-            return validation.validate_bytes(submission.data, submission.name, submission.on, store=site().store,
+            return _validation().validate_bytes(submission.data, submission.name, submission.on, store=site().store,
                                              limits=limits, allow_unknown_terms=submission.allow_unknown_terms,
                                              fmt=submission.fmt)
     except input_limits.LimitExceeded as exc:
         return Problem(503, _("The description was not validated: {reason}.", reason=str(exc)))
-    except validation.UnknownTermsError as exc:
+    except _validation().UnknownTermsError as exc:
         lines = sorted({t.line for t in exc.terms if t.line})
         named = "; ".join(_("line {line}: {term}", line=t.line, term=t.message) if t.line else t.message
                           for t in exc.terms)
         return Problem(400, _("The description uses terms its vocabularies do not define: {terms}. Correct them, "
                               "or allow unknown terms to have them reported as warnings.", terms=named), lines)
-    except validation.InputError as exc:
+    except _validation().InputError as exc:
         if exc.line is None:
             return Problem(400, _("The description cannot be read: {reason}", reason=exc.reason))
         where = (_("line {line}, column {column}", line=exc.line, column=exc.column) if exc.column
@@ -237,7 +246,7 @@ class Labels:
             rows = s.run("validation-labels", resource=NamedNode(iri), lang=lang)
             if rows:
                 return rows[0]["label"].value
-        return validation._local_name(iri)
+        return _validation()._local_name(iri)
 
     def href(self, iri: str | None) -> str | None:
         """The page of an IRI on this site, or None for what has none (a node of the description)."""
@@ -355,6 +364,8 @@ def form():
 
 @bp.post("/validate")
 def check():
+    from .. import validation  # with its SHACL engine, loaded by the first check, not at start
+
     limits = page_limits()
     submission, problem = read_submission(limits)
     outcome = problem or run(submission, limits)
