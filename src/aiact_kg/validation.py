@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import threading
 import urllib.parse
@@ -74,6 +75,13 @@ FORMAT_NAMES = {
     pyoxigraph.RdfFormat.N_TRIPLES: "N-Triples",
     pyoxigraph.RdfFormat.JSON_LD: "JSON-LD",
     pyoxigraph.RdfFormat.RDF_XML: "RDF/XML",
+}
+#: The formats by the short name a caller may choose one by (the Validate page's choice).
+FORMAT_KEYS = {
+    "turtle": pyoxigraph.RdfFormat.TURTLE,
+    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+    "rdfxml": pyoxigraph.RdfFormat.RDF_XML,
+    "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
 }
 
 #: The roles a description gives an organisation, by the property that names it.
@@ -213,6 +221,8 @@ class Classification:
     evidence: list[Evidence] = field(default_factory=list)
     #: the kinds of information (labels) a description must give before minimal risk can be concluded
     missing: list[str] = field(default_factory=list)
+    #: the same kinds of information, by IRI (``aiact:PurposeInformation``…)
+    missing_kinds: list[str] = field(default_factory=list)
     #: with ``explain``: the obligations each class brings, with the date each applies from
     obligations: list[dict] = field(default_factory=list)
 
@@ -242,6 +252,8 @@ class Report:
     triples: int = 0
     labels: dict[str, str] = field(default_factory=dict, repr=False)
     explained: bool = False
+    #: the format the description was read as ("Turtle"), when it was read from bytes
+    format: str = ""
 
     @property
     def violations(self) -> list[Finding]:
@@ -258,6 +270,7 @@ class Report:
     def as_dict(self) -> dict:
         return {
             "source": self.source,
+            **({"format": self.format} if self.format else {}),
             "on": self.on.isoformat(),
             "conforms": self.conforms,
             "triples": self.triples,
@@ -296,13 +309,15 @@ def _base_iri(filename: str) -> str:
     return "file:///description/" + urllib.parse.quote(Path(filename or "description").name)
 
 
-def parse(data: bytes, filename: str = "", limits: input_limits.Limits | None = None) -> rdflib.Graph:
-    """The description as an rdflib graph. Raises :class:`InputError` when it is larger than
+def parse(data: bytes, filename: str = "", limits: input_limits.Limits | None = None,
+          fmt: pyoxigraph.RdfFormat | None = None) -> rdflib.Graph:
+    """The description as an rdflib graph, read as ``fmt`` (by default the format
+    :func:`detect_format` finds). Raises :class:`InputError` when it is larger than
     ``limits`` allow (bytes, triples) or not valid in its format. The parser never loads
     anything from the network or the disk: a JSON-LD ``@context`` given by URL, an XML
     external entity or DTD are errors, and so are nested XML entities."""
     limits = limits or input_limits.CLI_VALIDATE
-    fmt = detect_format(data, filename)
+    fmt = fmt or detect_format(data, filename)
     try:
         input_limits.check_size(len(data), limits)
         if fmt == pyoxigraph.RdfFormat.RDF_XML:
@@ -325,14 +340,38 @@ def parse(data: bytes, filename: str = "", limits: input_limits.Limits | None = 
     except input_limits.LimitExceeded as exc:
         raise InputError(str(exc), filename) from None
     except SyntaxError as exc:
-        raise InputError(_syntax_message(exc, fmt), filename, exc.lineno, exc.offset) from None
+        line, column = exc.lineno, exc.offset
+        if line is None and fmt == pyoxigraph.RdfFormat.RDF_XML:
+            line, column = _xml_error_position(data)
+        raise InputError(_syntax_message(exc, fmt), filename, line, column) from None
     except (ValueError, OSError) as exc:
         raise InputError(f"not valid {FORMAT_NAMES[fmt]}: {exc}", filename) from None
     return graph
 
 
+#: The position the parser puts before its message ("Parser error at line 2 column 11: ",
+#: "Parser error at line 6 between columns 1 and 12: "), which :class:`InputError` gives as
+#: the line and column.
+_PARSER_POSITION = re.compile(r"^Parser error (?:at|between) lines? \d+[^:]*: ")
+
+
+def _xml_error_position(data: bytes) -> tuple[int | None, int | None]:
+    """Where an RDF/XML document stops being well-formed XML, as lxml finds it (the RDF/XML
+    parser does not say): (line, column), or (None, None) when the XML itself is well formed.
+    The DOCTYPE has been checked by :func:`aiact_kg.limits.check_rdf_xml`; nothing is loaded."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (None, None)
+        return (line or None), (column if line and column else None)
+    return None, None
+
+
 def _syntax_message(exc: SyntaxError, fmt) -> str:
-    text = str(exc.msg if exc.msg else exc)
+    text = _PARSER_POSITION.sub("", str(exc.msg if exc.msg else exc))
     if "LoadDocumentCallback" in text or "remote context" in text.lower():
         return ("the JSON-LD @context refers to a remote document, which is never fetched: "
                 "put the context in the file itself")
@@ -624,13 +663,17 @@ class Engine:
 
     def validate(self, data: bytes, filename: str = "description.ttl", on: date | None = None,
                  limits: input_limits.Limits | None = None, allow_unknown_terms: bool = False,
-                 explain: bool = False) -> Report:
+                 explain: bool = False, fmt: pyoxigraph.RdfFormat | None = None) -> Report:
         """Validate one description. Unknown terms of a known vocabulary raise
         :class:`UnknownTermsError` unless ``allow_unknown_terms``; ``explain`` adds to each
-        classification the obligations it brings; ``limits`` bounds its size and triples."""
+        classification the obligations it brings; ``limits`` bounds its size and triples;
+        ``fmt`` is its format (by default the one :func:`detect_format` finds)."""
         on = on or date.today()
-        graph = parse(data, filename, limits)
-        return self.validate_graph(graph, filename, on, SourceText(data), allow_unknown_terms, explain)
+        fmt = fmt or detect_format(data, filename)
+        graph = parse(data, filename, limits, fmt)
+        report = self.validate_graph(graph, filename, on, SourceText(data), allow_unknown_terms, explain)
+        report.format = FORMAT_NAMES[fmt]
+        return report
 
     def validate_graph(self, graph: rdflib.Graph, source: str, on: date, text: SourceText | None = None,
                        allow_unknown_terms: bool = True, explain: bool = False) -> Report:
@@ -815,7 +858,8 @@ class Engine:
             facts = sorted((t for t in described if t[0] == node and self._is_fact(t)), key=lambda t: (str(t[1]), str(t[2])))
             entry.evidence = self._evidence(entry, facts, reading, text)
             if all(t.iri == str(AIACT.MinimalRisk) for t in entry.tiers) and not entry.classes:
-                entry.missing = self._missing(graph, node)
+                entry.missing_kinds = self._missing(graph, node)
+                entry.missing = [self.label(k) for k in entry.missing_kinds]
                 if entry.missing:
                     tier = str(AIACT.InsufficientInformation)
                     entry.tiers = [Tier(tier, self.label(tier), self.sources(tier), self.definition(tier))]
@@ -870,7 +914,7 @@ class Engine:
         stated = self.mapper.stated(graph, node, kinds)
         absent = [k for k in kinds if not stated[k]]
         if AIACT.PurposeInformation in absent or len(absent) == len(kinds) - 1:
-            return [self.label(str(k)) for k in absent]
+            return [str(k) for k in absent]
         return []
 
     def _obligations_of(self, entry: Classification, graph, node) -> list[dict]:
@@ -970,15 +1014,15 @@ def use_engine(new: Engine | None) -> None:
 
 def validate_bytes(data: bytes, filename: str = "description.ttl", on: date | None = None, store=None,
                    limits: input_limits.Limits | None = None, allow_unknown_terms: bool = False,
-                   explain: bool = False) -> Report:
+                   explain: bool = False, fmt: pyoxigraph.RdfFormat | None = None) -> Report:
     """Validate one description given as bytes; ``filename`` tells its format (and names it in
     messages), ``store`` the graph to take the obligations from (see :func:`engine`),
     ``limits`` what it may cost (the command line's by default: size and triples here; time
     and memory where the caller wraps it in :func:`aiact_kg.limits.watch`). Raises
     :class:`InputError` (a ``ValueError``) when it cannot be read or is over a limit,
     :class:`UnknownTermsError` (an ``InputError``) when it uses unknown terms and
-    ``allow_unknown_terms`` is not set."""
-    return engine(store).validate(data, filename, on or date.today(), limits, allow_unknown_terms, explain)
+    ``allow_unknown_terms`` is not set. ``fmt`` forces the format (see :func:`parse`)."""
+    return engine(store).validate(data, filename, on or date.today(), limits, allow_unknown_terms, explain, fmt)
 
 
 def read_file(path: Path | str, limits: input_limits.Limits | None = None) -> bytes:

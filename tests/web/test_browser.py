@@ -274,6 +274,62 @@ def test_researcher_validates_an_example_description(browser, live_server):
     assert console_errors(browser) == []
 
 
+BROKEN_DESCRIPTION = ("@prefix aiact: <https://w3id.org/aiact-kg/ontology#> .\n"
+                      "@prefix ex: <https://example.org/> .\n"
+                      "\n"
+                      "ex:system a aiact:AISystem ;\n"
+                      "    aiact:usedFor aiact:AnnexIIIUseCase4a\n"
+                      "ex:provider a aiact:Provider .\n")
+
+
+def test_the_validator_keeps_the_input_on_an_error_and_names_the_line(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    visit(browser, f"{live_server}/validate")
+    area = browser.find_element(By.ID, "description")
+    area.send_keys(BROKEN_DESCRIPTION)
+    browser.find_element(By.ID, "validate-run").click()
+    problem = wait_for(browser, lambda b: b.find_element(By.ID, "problem"))
+    assert "The description cannot be read at line 6, column" in problem.find_element(By.CLASS_NAME, "error-message").text
+    marked = problem.find_element(By.CSS_SELECTOR, ".error-excerpt li.error-line")
+    assert marked.get_attribute("value") == "6" and marked.text.startswith("ex:provider a aiact:Provider .")
+    area = browser.find_element(By.ID, "description")
+    assert area.get_attribute("value") == BROKEN_DESCRIPTION, "the pasted text is still there, as pasted"
+    selected = browser.execute_script(
+        "var a = document.getElementById('description'); return [document.activeElement === a,"
+        " a.value.substring(a.selectionStart, a.selectionEnd)];")
+    assert selected == [True, "ex:provider a aiact:Provider ."], "the line is selected in the text area"
+    browser.save_screenshot(str(ARTIFACTS / "validate-syntax-error.png"))
+    # the page itself comes with its status, 400: nothing else may fail
+    assert [e for e in console_errors(browser) if not e.endswith("status of 400 (BAD REQUEST)")] == []
+
+
+@pytest.mark.parametrize("description", ["error", "report"])
+def test_the_validator_error_and_report_fit_a_360_pixel_screen(browser, live_server, description):
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(360, 800)
+    try:
+        visit(browser, f"{live_server}/fr/validate")
+        if description == "error":
+            browser.find_element(By.ID, "description").send_keys(BROKEN_DESCRIPTION)
+        else:
+            browser.find_element(By.ID, "file").send_keys(str(paths.EXAMPLES / "repurposed-general-purpose-system.ttl"))
+        browser.find_element(By.ID, "validate-run").click()
+        wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#problem, #report"))
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width, "no sideways scrolling"
+        outside = browser.execute_script(
+            "var w = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('main *'))"
+            ".filter(function (e) { var r = e.getBoundingClientRect(); return r.width && r.right > w + 1"
+            " && !e.closest('.error-excerpt'); })"
+            ".map(function (e) { return e.tagName + '.' + e.className; })")
+        assert outside == []
+        browser.save_screenshot(str(ARTIFACTS / f"validate-{description}-360px.png"))
+    finally:
+        browser.set_window_size(1280, 1000)
+
+
 @pytest.mark.parametrize("name, path", [
     ("home", "/"), ("article-5", "/reg/2024/1689/art_5"), ("article-6-side-by-side", "/reg/2024/1689/art_6?lang=both"),
     ("recital-53", "/reg/2024/1689/rct_53"), ("definitions", "/definitions"), ("obligations", "/obligations"),
