@@ -167,10 +167,10 @@ class Document:
     keys: list[str]  # the words' keys; "" between fields, so that no phrase spans two
     spans: array  # start and end of each key's word in ``text``
     title_end: int  # keys[:title_end] are the title's
+    length: int = 0  # how many words
 
-    @property
-    def length(self) -> int:
-        return len(self.keys) - self.keys.count("")
+    def __post_init__(self):
+        self.length = len(self.keys) - self.keys.count("")
 
     def facet(self, name: str) -> str:
         return getattr(self, name)
@@ -225,7 +225,8 @@ class Index:
                 "version": row["version"].value if "version" in row else ""})
         defining = {(term.source, lang): label for term in terms for lang, label in term.label.items()}
         self.documents: list[Document] = []
-        self.postings: dict[str, dict[int, int]] = defaultdict(dict)
+        #: key -> document number -> where the key is among the document's keys
+        self.postings: dict[str, dict[int, tuple[int, ...]]] = defaultdict(dict)
         self.term_keys: dict[int, tuple[str, ...]] = {}  # definition's number -> its term's keys
         self.titles: dict[tuple[str, str], str] = {}
         for (local, lang) in sorted(fields, key=lambda pair: (sort_key(pair[0]), pair[1])):
@@ -239,12 +240,19 @@ class Index:
             self.documents.append(document)
             if parts.get("title"):
                 self.titles[(local, lang)] = parts["title"][0]
-            for word, count in Counter(k for k in document.keys if k).items():
-                self.postings[word][number] = count
+            where: dict[str, list[int]] = defaultdict(list)
+            for position, word in enumerate(document.keys):
+                if word:
+                    where[word].append(position)
+            for word, positions in where.items():
+                self.postings[word][number] = tuple(positions)
         self.vocabulary = sorted(self.postings)
         self.match = lru_cache(maxsize=256)(self.match)  # a query paged or narrowed is matched once
         total = sum(d.length for d in self.documents)
         self.average = total / len(self.documents) if self.documents else 1.0
+        self.facet_values = {name: frozenset(d.facet(name) for d in self.documents) for name in FACETS}
+        #: BM25's length normalisation of each document
+        self.norms = [K1 * (1 - B + B * d.length / self.average) for d in self.documents]
 
     @staticmethod
     def _document(number: int, local: str, lang: str, info: dict, parts: dict[str, list[str]]) -> Document:
@@ -267,7 +275,7 @@ class Index:
 
     def values(self, facet: str) -> set[str]:
         """Every value a facet takes over the whole Act."""
-        return {d.facet(facet) for d in self.documents}
+        return self.facet_values[facet]
 
     def title(self, local: str, lang: str) -> str | None:
         return self.titles.get((local, lang))
@@ -280,28 +288,35 @@ class Index:
         end = bisect.bisect_left(self.vocabulary, word.text + "\U0010ffff")
         return self.vocabulary[start:end]
 
+    def _positions(self, word: Word) -> dict[int, tuple[int, ...]]:
+        """Where the word (every word a prefix stands for) is, by document."""
+        keys = self._expand(word)
+        if len(keys) == 1:
+            return self.postings[keys[0]]
+        merged: dict[int, list[int]] = defaultdict(list)
+        for k in keys:
+            for number, positions in self.postings[k].items():
+                merged[number].extend(positions)
+        return merged
+
     def _frequencies(self, clause: Clause) -> dict[int, int]:
-        """How often the clause occurs in each document that has it."""
-        expanded = [self._expand(w) for w in clause.words]
-        if not all(expanded):
+        """How often the clause occurs in each document that has it: for a phrase, the places
+        where its first word is followed by the others, one position after another."""
+        lists = [self._positions(w) for w in clause.words]
+        if not all(lists):
             return {}
         if not clause.is_phrase:
-            out: dict[int, int] = defaultdict(int)
-            for k in expanded[0]:
-                for number, count in self.postings[k].items():
-                    out[number] += count
-            return dict(out)
-        candidates = None
-        for keys in sorted(expanded, key=lambda ks: sum(len(self.postings[k]) for k in ks)):
-            having = set().union(*(self.postings[k].keys() for k in keys))
-            candidates = having if candidates is None else candidates & having
-            if not candidates:
-                return {}
+            return {number: len(positions) for number, positions in lists[0].items()}
+        candidates = set(lists[0]).intersection(*lists[1:])
         found = {}
         for number in candidates:
-            count = len(self.documents[number].occurrences(clause))
-            if count:
-                found[number] = count
+            starts = set(lists[0][number])
+            for offset, positions in enumerate(lists[1:], start=1):
+                starts &= {p - offset for p in positions[number]}
+                if not starts:
+                    break
+            if starts:
+                found[number] = len(starts)
         return found
 
     def match(self, clauses: tuple[Clause, ...]) -> tuple[dict[int, float], dict[int, int], bool]:
@@ -315,26 +330,27 @@ class Index:
             if not frequencies:
                 continue
             idf = math.log(1 + (count - len(frequencies) + 0.5) / (len(frequencies) + 0.5))
+            norms = self.norms
             for number, frequency in frequencies.items():
-                document = self.documents[number]
-                norm = frequency + K1 * (1 - B + B * document.length / self.average)
-                scores[number] += idf * frequency * (K1 + 1) / norm
+                scores[number] += idf * frequency * (K1 + 1) / (frequency + norms[number])
                 matched[number] += 1
         every = {n for n, m in matched.items() if m == len(clauses)}
         if every:
             return {n: scores[n] for n in every}, {n: matched[n] for n in every}, False
         return dict(scores), dict(matched), bool(matched)
 
-    def tier(self, number: int, clauses: tuple[Clause, ...]) -> int:
+    def tier(self, number: int, clauses: tuple[Clause, ...], typed: tuple[Word, ...] | None = None) -> int:
         """0 for the definition of the term typed; 1 for a definition whose term contains it or
-        a heading that has every clause; 2 for the others."""
+        a heading that has every clause; 2 for the others. ``typed``: the clauses' words in a row."""
         document = self.documents[number]
-        typed = [w for c in clauses for w in c.words]
         term = self.term_keys.get(number)
+        if term is None and (document.kind not in HEADINGS or not document.title_end):
+            return 2
+        typed = typed if typed is not None else tuple(w for c in clauses for w in c.words)
         if term is not None:
             if len(term) == len(typed) and all(w.matches(k) for w, k in zip(typed, term)):
                 return 0
-            if occurrences(tuple(typed), list(term), 0, len(term)):
+            if occurrences(typed, list(term), 0, len(term)):
                 return 1
         if document.kind in HEADINGS and document.title_end and all(
                 document.occurrences(c, 0, document.title_end) for c in clauses):
@@ -363,7 +379,8 @@ class Index:
                     facets[name][document.facet(name)] += 1
             elif len(misses) == 1:
                 facets[misses[0]][document.facet(misses[0])] += 1
-        tiers = {n: self.tier(n, clauses) for n in kept}
+        typed = tuple(w for c in clauses for w in c.words)
+        tiers = {n: self.tier(n, clauses, typed) for n in kept}
         if sort == "order":
             kept.sort()
         else:

@@ -226,7 +226,7 @@ def _facet_values(ix: SearchIndex, name: str) -> list[str]:
     if name == "chapter":
         return sorted(values, key=lambda v: (v == NO_CHAPTER, fulltext.sort_key(v)))
     if name == "kind":
-        return [k for k in KIND_NAMES if k in values] + sorted(values - KIND_NAMES.keys())
+        return [k for k in KIND_NAMES if k in values] + sorted(set(values) - KIND_NAMES.keys())
     if name == "version":
         return [_version_param(v) for v in sorted(values, key=lambda v: (ix.versions.get(v, {}).get("issued") or "", v))]
     return sorted(values)
