@@ -2,12 +2,12 @@
 results ranked, paged and counted by facet, and the page rendered.
 
 The same queries (plain words, a word in French, a quoted phrase, a prefix, a long query, a
-narrowed and a paged search, the JSON answer) are requested in turn, round after round, through
-Flask's test client in this process, with the page cache off and the index's cache of matched
-queries emptied before each request (a page 2 or a facet of a query just made is faster). Prints p50 and p95 per query and
-over all of them; then, in the same process, the index alone (:meth:`Index.search` without
-the page) for the same queries, so that the share of the page's time spent searching is a ratio
-measured under the same load.
+narrowed and a paged search, the JSON answer) are requested in turn, round after round,
+through Flask's test client in this process, with the page cache off and the index's cache of
+matched queries emptied before each request (a page 2 or a facet of a query just made is
+faster). Prints p50 and p95 per query and over all of them; then, in the same process, the
+index alone (:meth:`Index.search` without the page) for the same queries, so that the share
+of the page's time spent searching is a ratio measured under the same load.
 
     python bench/search.py [--rounds N]
 """

@@ -329,7 +329,8 @@ def parse_qs_one(href: str) -> dict:
 
 
 def test_facets_combine_and_the_chosen_value_can_be_removed(client):
-    found, total, body = walk(client, q='"systèmes d’IA à haut risque"', chapter="cpt_III", kind="paragraph", lang="fr")
+    found, total, body = walk(client, q='"systèmes d’IA à haut risque"', chapter="cpt_III", kind="paragraph",
+                              lang="fr")
     assert total and all(lang == "fr" for _, lang in found)
     assert all(r["chapter"] == "cpt_III" and r["kind"] == "paragraph" for r in body["results"])
     chapter = next(f for f in body["facets"] if f["name"] == "chapter")

@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 
 from .. import fulltext, linker
 from ..fulltext import FACETS, NO_CHAPTER, QueryError, Results, fold  # noqa: F401 (fold: the glossary's)
+from ..legal_order import sort_key
 from .graph import Site, site
 from .i18n import gettext as _
 from .i18n import interface_lang, ui_path
@@ -224,11 +225,12 @@ def _facet_values(ix: SearchIndex, name: str) -> list[str]:
     """A facet's values over the whole Act, in the order the page lists them."""
     values = ix.values(name)
     if name == "chapter":
-        return sorted(values, key=lambda v: (v == NO_CHAPTER, fulltext.sort_key(v)))
+        return sorted(values, key=lambda v: (v == NO_CHAPTER, sort_key(v)))
     if name == "kind":
         return [k for k in KIND_NAMES if k in values] + sorted(set(values) - KIND_NAMES.keys())
     if name == "version":
-        return [_version_param(v) for v in sorted(values, key=lambda v: (ix.versions.get(v, {}).get("issued") or "", v))]
+        by_date = sorted(values, key=lambda v: (ix.versions.get(v, {}).get("issued") or "", v))
+        return [_version_param(v) for v in by_date]
     return sorted(values)
 
 
@@ -308,8 +310,9 @@ def search():
     shown = []
     for score, d in results.ranked[first:first + params.size]:
         page = s.page_of(d.id)
-        shown.append({"id": d.id, "lang": d.lang, "label": d.label, "kind": d.kind, "kind_name": _(KIND_TAGS.get(d.kind, d.kind)),
-                      "chapter": d.chapter, "score": round(score, 4), "definition": d.number in results.definitions,
+        shown.append({"id": d.id, "lang": d.lang, "label": d.label, "kind": d.kind,
+                      "kind_name": _(KIND_TAGS.get(d.kind, d.kind)), "chapter": d.chapter, "score": round(score, 4),
+                      "definition": d.number in results.definitions,
                       "context": ix.title(page, d.lang) if page != d.id else None,
                       "snippet": snippet(d.text, ix.marks(d, clauses)), "href": s.href(d.id, d.lang),
                       "iri": s.iri(d.id).value})
