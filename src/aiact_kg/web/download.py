@@ -50,13 +50,13 @@ def project_version() -> str:
 @bp.get("/download")
 def index():
     s = site()
-    act = s.run("act", lang="en")
+    act = s.shared("act", lang="en")
     act = act[0] if act else {}
     version = {"label": act["versionLabel"].value if "versionLabel" in act else None,
                "iri": act["version"].value if "version" in act else None}
     files = [exported(name) for name in FILES]
     return render_template("download/index.html", files=files, version=version, project=project_version(),
-                           triples=s.store.count())
+                           triples=s.fact("triples", s.store.count))
 
 
 @bp.get("/download/SHA256SUMS")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from .browse import application_dates
+from .browse import act_dates
 from .graph import site
 from .obligations import KIND_WORDS, kind_counts, obligation_rows, parse_date
 
@@ -21,9 +21,9 @@ bp = Blueprint("timeline", __name__)
 def timeline():
     on = parse_date(request.args.get("date"))
     s = site()
-    act = s.run("act", lang="en")
+    act = s.shared("act", lang="en")
     act = act[0] if act else {}
-    dates = application_dates(s.run("application-dates", lang="en"))
+    dates = act_dates(s, "en")
     events = []
     if "document" in act:
         events.append({"date": act["document"].value, "label": "Adopted (signed in Brussels)", "source": None})
