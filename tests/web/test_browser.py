@@ -424,3 +424,48 @@ def test_reader_copies_a_citation_in_one_click(browser, live_server, lang, oscol
     assert status == ("Copied" if lang == "en" else "Copié")
     browser.save_screenshot(str(ARTIFACTS / f"article-6-cite-{lang}.png"))
     assert console_errors(browser) == []
+
+
+def test_researcher_searches_a_quoted_phrase_and_goes_to_page_2(browser, live_server):
+    import re
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    visit(browser, f"{live_server}/search")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys('"high-risk AI system" deployer')
+    box.send_keys(Keys.ENTER)
+    wait_for(browser, lambda b: "/search?q=" in b.current_url and b.find_elements(By.CSS_SELECTOR, "ol.results li"))
+    assert browser.find_element(By.ID, "q").get_attribute("value") == '"high-risk AI system" deployer'
+    count = browser.find_element(By.CSS_SELECTOR, ".search-results p.count").text
+    total = int(re.match(r"(\d+) subdivisions match; results 1 to 20\.", count).group(1))
+    assert total > 20
+    first_page = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "ol.results li > a")]
+    assert len(first_page) == 20
+    marked = {m.text.lower().replace("\xa0", " ") for m in browser.find_elements(By.CSS_SELECTOR, "ol.results mark")}
+    assert marked <= {"high-risk ai system", "high-risk ai systems", "deployer", "deployers"}
+    assert {"high-risk ai system", "high-risk ai systems"} & marked, "the phrase is marked whole"
+    browser.save_screenshot(str(ARTIFACTS / "search-phrase.png"))
+    browser.find_element(By.CSS_SELECTOR, '.search-pager a[rel="next"]').click()
+    wait_for(browser, lambda b: "page=2" in b.current_url)
+    assert browser.find_element(By.CSS_SELECTOR, 'ol.results').get_attribute("start") == "21"
+    assert browser.find_element(By.CSS_SELECTOR, '.search-pager [aria-current="page"]').text == "2"
+    second_page = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "ol.results li > a")]
+    assert second_page and not set(second_page) & set(first_page)
+    browser.find_element(By.CSS_SELECTOR, '.facet[data-facet="lang"] a[data-value="en"]').click()
+    wait_for(browser, lambda b: "lang=en" in b.current_url)
+    assert "page=" not in browser.current_url, "narrowing starts again at the first page"
+    assert {li.get_attribute("lang") for li in browser.find_elements(By.CSS_SELECTOR, "ol.results > li")} == {"en"}
+    assert console_errors(browser) == []
+
+
+def test_search_page_fits_a_360_pixel_screen(browser, live_server):
+    browser.set_window_size(360, 800)
+    try:
+        visit(browser, f"{live_server}/fr/search?q=%22syst%C3%A8me+d%E2%80%99IA%22")
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width, "no sideways scrolling"
+        browser.save_screenshot(str(ARTIFACTS / "search-360px-fr.png"))
+    finally:
+        browser.set_window_size(1280, 1000)

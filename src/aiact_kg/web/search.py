@@ -2,13 +2,18 @@
 provision.
 
 Typing a reference as the law writes it ("Article 6(2)", "Art. 6(2)", "article 6, paragraphe
-2", "Annex III", "recital 53") goes straight to that provision: the query is read by the same
-citation parser as the linker (:func:`aiact_kg.linker.parse_citation`, English then French); a
-citation of what the Act does not have ("Article 114") says so instead of searching.
-Anything else is searched in the words of every subdivision (named query ``search-texts``),
-indexed once when the application starts: accents and case folded ("deployeur" finds
-"déployeur"), ranked with Okapi BM25, each hit shown with a snippet whose matching words are
-marked on the escaped text.
+2", "art. 6, §2", "cons. 53", "Annex III") goes straight to that provision: the query is read by
+the same citation parser as the linker (:func:`aiact_kg.linker.parse_citation`, English then
+French); a citation of what the Act does not have ("Article 114") says so instead of searching.
+Anything else is searched in the words of every subdivision (:mod:`aiact_kg.fulltext`: words,
+"phrases" and prefixes*, accents and case folded, definitions and headings first), indexed
+once when the application starts from the named queries ``search-texts`` and
+``text-versions``.
+
+Parameters: ``q`` the query; ``lang``, ``chapter``, ``kind``, ``version`` narrow it to one
+value of a facet; ``sort`` (``relevance``, or ``order``: the Act's printed order); ``page``
+and ``size`` (10, 20, 50 or 100 results a page); ``text=1`` searches a reference's words
+instead of jumping; ``format=json`` gives the same page of results, facets and links as data.
 """
 
 from __future__ import annotations
@@ -16,136 +21,49 @@ from __future__ import annotations
 import math
 import re
 import threading
-import unicodedata
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 from markupsafe import Markup, escape
 
-from .. import linker
+from .. import fulltext, linker
+from ..fulltext import FACETS, NO_CHAPTER, QueryError, Results, fold  # noqa: F401 (fold: the glossary's)
 from ..legal_order import sort_key
 from .graph import Site, site
+from .i18n import gettext as _
+from .i18n import interface_lang, ui_path
 
 bp = Blueprint("search", __name__)
 
-_WORD = re.compile(r"\w+")
 MAX_QUERY = 300
-RESULTS = 50
-#: BM25 parameters (Robertson and Zaragoza, "The Probabilistic Relevance Framework", 2009).
-K1, B = 1.2, 0.75
+PAGE_SIZES = (10, 20, 50, 100)
+PAGE_SIZE = 20
+#: The kind facet's values in the order the page lists them, with their names (translated by
+#: the interface's catalogue).
+KIND_NAMES = {
+    "definition": "Definitions (Article 3)", "article": "Articles", "chapter": "Chapters", "section": "Sections",
+    "paragraph": "Paragraphs", "subparagraph": "Subparagraphs", "point": "Points", "recital": "Recitals",
+    "citation": "Citations", "annex": "Annexes", "footnote": "Footnotes", "preamble": "Preamble",
+    "final": "Final part",
+}
+#: A result's kind, as its tag names it.
+KIND_TAGS = {
+    "definition": "Definition", "article": "Article", "chapter": "Chapter", "section": "Section",
+    "paragraph": "Paragraph", "subparagraph": "Subparagraph", "point": "Point", "recital": "Recital",
+    "citation": "Citation", "annex": "Annex", "footnote": "Footnote", "preamble": "Preamble", "final": "Final part",
+}
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 
-class _Folding(dict):
-    """Each character's folded form (its decomposition without combining marks, case-folded),
-    by code point as ``str.translate`` asks it: worked out the first time a character is met."""
-
-    def __init__(self):
-        super().__init__()
-        #: the characters whose folded form is not one character ("ß" -> "ss", a combining mark -> "")
-        self.uneven: set[str] = set()
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        folded = "".join(piece.casefold() for piece in unicodedata.normalize("NFKD", char)
-                         if not unicodedata.combining(piece))
-        if len(folded) != 1:
-            self.uneven.add(char)
-        self[code] = folded
-        return folded
-
-
-_FOLDING = _Folding()
-
-
-def fold(text: str) -> tuple[str, list[int]]:
-    """Text without accents, case-folded, with the position in ``text`` of each character."""
-    folded = text.translate(_FOLDING)
-    if _FOLDING.uneven.isdisjoint(text):  # one character for one: positions are the same
-        return folded, list(range(len(text)))
-    where: list[int] = []
-    for index, char in enumerate(text):
-        where.extend([index] * len(_FOLDING[ord(char)]))
-    return folded, where
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text)[0])
-
-
-@dataclass
-class Document:
-    id: str
-    lang: str
-    label: str
-    text: str
-    length: int
-
-
-class Index:
-    """An inverted index of the subdivisions' words, one document per subdivision and language."""
-
-    def __init__(self, rows: list[dict]):
-        texts: dict[tuple[str, str], list[str]] = defaultdict(list)
-        labels: dict[tuple[str, str], str] = {}
-        for row in rows:
-            key = (row["id"].value, row["lang"].value)
-            texts[key].append(row["words"].value)
-            if "label" in row:
-                labels[key] = row["label"].value
-        self.documents: list[Document] = []
-        self.postings: dict[str, dict[int, int]] = defaultdict(dict)
-        # in the Act's order, so that equal scores rank in legal order
-        for (local_id, lang), parts in sorted(texts.items(), key=lambda item: (sort_key(item[0][0]), item[0][1])):
-            text = "\n".join(sorted(parts, key=len))
-            counts = Counter(words(text))
-            number = len(self.documents)
-            self.documents.append(Document(local_id, lang, labels.get((local_id, lang), local_id), text,
-                                           sum(counts.values())))
-            for word, count in counts.items():
-                self.postings[word][number] = count
-        total = sum(d.length for d in self.documents)
-        self.average = total / len(self.documents) if self.documents else 1.0
-
-    def search(self, query: str, lang: str | None = None, limit: int = RESULTS) -> tuple[list[tuple[float, Document]], int]:
-        """Documents ranked by BM25 for the query's words, those with every word first; and how many matched."""
-        terms = list(dict.fromkeys(words(query)))
-        if not terms:
-            return [], 0
-        count = len(self.documents)
-        scores: dict[int, float] = defaultdict(float)
-        matched: dict[int, int] = defaultdict(int)
-        for term in terms:
-            postings = self.postings.get(term, {})
-            if not postings:
-                continue
-            idf = math.log(1 + (count - len(postings) + 0.5) / (len(postings) + 0.5))
-            for number, frequency in postings.items():
-                document = self.documents[number]
-                if lang and document.lang != lang:
-                    continue
-                norm = frequency + K1 * (1 - B + B * document.length / self.average)
-                scores[number] += idf * frequency * (K1 + 1) / norm
-                matched[number] += 1
-        # documents with every word first, then by score
-        ranked = sorted(scores, key=lambda n: (-matched[n], -scores[n], n))
-        return [(scores[n], self.documents[n]) for n in ranked[:limit]], len(ranked)
-
-
-def snippet(text: str, query: str, width: int = 240) -> Markup:
-    """A passage of the text around the first match, every matching word in <mark>."""
-    terms = sorted(set(words(query)), key=len, reverse=True)
-    folded, where = fold(text)
-    if not terms or not where:
-        return escape(text[:width])
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")\w*")
-    spans = [(where[m.start()], where[m.end() - 1] + 1) for m in pattern.finditer(folded)]
-    start = max(0, spans[0][0] - width // 3) if spans else 0
+def snippet(text: str, marks: list[tuple[int, int]], width: int = 240) -> Markup:
+    """A passage of the text around the first match, every match in <mark>, on escaped text."""
+    start = max(0, marks[0][0] - width // 3) if marks else 0
     if start:
-        start = text.find(" ", start) + 1 or start
+        start = text.find(" ", start, marks[0][0]) + 1 or start
     end = min(len(text), start + width)
     out, position = [Markup("…") if start else Markup("")], start
-    for s, e in spans:
+    for s, e in marks:
         if s < start or e > end:
             continue
         out.append(escape(text[position:s]))
@@ -157,10 +75,23 @@ def snippet(text: str, query: str, width: int = 240) -> Markup:
     return Markup("").join(out)
 
 
+class SearchIndex(fulltext.Index):
+    """The index of one served graph, with the versions of the text the graph records."""
+
+    def __init__(self, s: Site):
+        super().__init__(s.run("search-texts"), s.terms)
+        self.versions: dict[str, dict] = {}
+        for row in s.run("text-versions"):
+            entry = self.versions.setdefault(row["version"].value, {
+                "issued": row["issued"].value if "issued" in row else None, "label": {}})
+            if "label" in row:
+                entry["label"][row["lang"].value] = row["label"].value
+
+
 _index_lock = threading.Lock()
 
 
-def index(app=None) -> Index:
+def index(app=None) -> SearchIndex:
     """The search index of the application, built once."""
     app = app or current_app
     found = app.extensions.get("aiact_kg.search")
@@ -168,7 +99,7 @@ def index(app=None) -> Index:
         with _index_lock:
             found = app.extensions.get("aiact_kg.search")
             if found is None:
-                found = Index(app.extensions["aiact_kg"].run("search-texts"))
+                found = SearchIndex(app.extensions["aiact_kg"])
                 app.extensions["aiact_kg.search"] = found
     return found
 
@@ -218,22 +149,200 @@ def reference_target(s: Site, query: str) -> tuple[str | None, str | None]:
     return None, notice
 
 
+@dataclass
+class Params:
+    """A search request's parameters, checked."""
+
+    query: str | None  # None: no search asked for (the form alone)
+    filters: dict[str, str] = field(default_factory=dict)  # facet -> value (the version as its date)
+    sort: str = "relevance"
+    page: int = 1
+    size: int = PAGE_SIZE
+    text: bool = False
+    json: bool = False
+
+    def url(self, **changes) -> str:
+        """This search with some parameters changed (None removes one), in the reader's interface."""
+        args = {"q": self.query, **self.filters, "sort": None if self.sort == "relevance" else self.sort,
+                "size": None if self.size == PAGE_SIZE else self.size, "text": "1" if self.text else None,
+                "format": "json" if self.json else None}
+        args.update(changes)
+        return ui_path("/search") + "?" + urlencode({k: v for k, v in args.items() if v not in (None, "")})
+
+
+def _fail(params: Params | None, code: int, message: str):
+    """Stop with a 4xx and a message: as data for a JSON request, else on the error page."""
+    if params is not None and params.json:
+        response = jsonify({"error": message})
+        response.status_code = code
+        abort(response)
+    abort(code, description=message)
+
+
+def _version_param(iri: str) -> str:
+    """How a version of the text is named in a URL: its IRI's last step, the date of the text."""
+    return iri.rsplit("/", 1)[-1]
+
+
+def read_params(ix: SearchIndex) -> Params:
+    args = request.args
+    params = Params(None, json=args.get("format") == "json")
+    if args.get("format") not in (None, "", "json", "html"):
+        _fail(None, 400, f"Unknown format {args.get('format')!r}: choose html or json.")
+    query = args.get("q")
+    if query is not None:
+        query = query.strip()
+        if len(query) > MAX_QUERY:
+            _fail(params, 400, f"The search is longer than {MAX_QUERY} characters.")
+    params.query = query
+    lang = args.get("lang", "")
+    if lang not in ("", "en", "fr"):
+        _fail(params, 400, f"Unknown language {lang!r}: choose en, fr, or nothing for both.")
+    if lang:
+        params.filters["lang"] = lang
+    for name in ("chapter", "kind", "version"):
+        value = args.get(name, "")
+        if not value:
+            continue
+        allowed = _facet_values(ix, name)
+        if value not in allowed:
+            _fail(params, 400, f"Unknown {name} {value!r}: choose {', '.join(allowed)}.")
+        params.filters[name] = value
+    params.sort = args.get("sort") or "relevance"
+    if params.sort not in fulltext.SORTS:
+        _fail(params, 400, f"Unknown order {params.sort!r}: choose relevance, or order for the Act's order.")
+    page, size = args.get("page") or "1", args.get("size") or str(PAGE_SIZE)
+    if not page.isdigit() or int(page) < 1:
+        _fail(params, 400, f"The page is {page!r}: expected a whole number from 1.")
+    if not size.isdigit() or int(size) not in PAGE_SIZES:
+        _fail(params, 400, f"Results a page: choose {', '.join(map(str, PAGE_SIZES))} (not {size!r}).")
+    params.page, params.size = int(page), int(size)
+    params.text = bool(args.get("text"))
+    return params
+
+
+def _facet_values(ix: SearchIndex, name: str) -> list[str]:
+    """A facet's values over the whole Act, in the order the page lists them."""
+    values = ix.values(name)
+    if name == "chapter":
+        return sorted(values, key=lambda v: (v == NO_CHAPTER, sort_key(v)))
+    if name == "kind":
+        return [k for k in KIND_NAMES if k in values] + sorted(set(values) - KIND_NAMES.keys())
+    if name == "version":
+        by_date = sorted(values, key=lambda v: (ix.versions.get(v, {}).get("issued") or "", v))
+        return [_version_param(v) for v in by_date]
+    return sorted(values)
+
+
+def _facet_label(ix: SearchIndex, s: Site, name: str, value: str, lang: str) -> tuple[str, str | None]:
+    """A facet value as the page names it, and a longer description (a chapter's title, a
+    version's label)."""
+    if name == "chapter":
+        if value == NO_CHAPTER:
+            return _("Outside the chapters"), _("Citations, recitals, annexes and notes")
+        return s.label(value, lang), ix.title(value, lang)
+    if name == "kind":
+        return _(KIND_NAMES.get(value, value)), None
+    if name == "lang":
+        return LANGUAGE_NAMES.get(value, value), None
+    iri = _version_iri(ix, value)
+    version = ix.versions.get(iri, {})
+    return version.get("issued") or value, version.get("label", {}).get(lang)
+
+
+def _version_iri(ix: SearchIndex, value: str) -> str:
+    return next((v for v in ix.values("version") if _version_param(v) == value), value)
+
+
+FACET_TITLES = {"chapter": "Chapter", "kind": "Kind", "lang": "Language", "version": "Version of the text"}
+
+
+def facets(ix: SearchIndex, s: Site, results: Results, params: Params) -> list[dict]:
+    """Each facet with its values' counts and the link that narrows the search to each (or,
+    for the value chosen, widens it again)."""
+    lang = interface_lang()
+    out = []
+    for name in FACETS:
+        counts = results.facets[name]
+        if name == "version":
+            counts = {_version_param(v): c for v, c in counts.items()}
+        chosen = params.filters.get(name)
+        values = []
+        for value in _facet_values(ix, name):
+            if not counts.get(value) and value != chosen:
+                continue
+            label, description = _facet_label(ix, s, name, value, lang)
+            values.append({"value": value, "label": label, "description": description, "count": counts.get(value, 0),
+                           "selected": value == chosen,
+                           "href": params.url(**{name: None if value == chosen else value}, page=None)})
+        out.append({"name": name, "title": _(FACET_TITLES[name]), "values": values,
+                    "clear": params.url(**{name: None}, page=None) if chosen else None})
+    return out
+
+
 @bp.get("/search")
 def search():
-    query = request.args.get("q", "").strip()
-    lang = request.args.get("lang", "")
-    if lang not in ("", "en", "fr"):
-        abort(400, description=f"Unknown language {lang!r}: choose en, fr, or nothing for both.")
-    if len(query) > MAX_QUERY:
-        abort(400, description=f"The search is longer than {MAX_QUERY} characters.")
-    s = site()
+    ix, s = index(), site()
+    params = read_params(ix)
+    query, lang = params.query, params.filters.get("lang", "")
+    if query is None:
+        return _answer(params, {"query": None})
     notice = None
-    if query and not request.args.get("text"):
+    if query and not params.text:
         target, notice = reference_target(s, query)
         if target:
-            return redirect(s.href(target, lang or "en"), code=302)
-    hits, total = index().search(query, lang or None) if query else ([], 0)
-    results = [{"id": d.id, "lang": d.lang, "label": d.label, "score": score, "snippet": snippet(d.text, query),
-                "href": s.href(d.id, d.lang)} for score, d in hits]
-    return render_template("search/results.html", query=query, results=results, total=total, lang_filter=lang,
-                           notice=notice)
+            href = s.href(target, lang or "en")
+            if params.json:
+                return jsonify({"query": query, "reference": {"id": target, "iri": s.iri(target).value,
+                                                             "label": s.label(target, lang or "en"), "href": href}})
+            return redirect(href, code=302)
+    try:
+        clauses = fulltext.parse(query)
+    except QueryError as error:
+        return _answer(params, {"query": query, "error": str(error)}, status=400)
+    results = ix.search(clauses, {k: (_version_iri(ix, v) if k == "version" else v)
+                                  for k, v in params.filters.items()}, params.sort, fallback=not notice)
+    pages = max(1, math.ceil(results.total / params.size))
+    if params.page > pages:
+        _fail(params, 404, f"Page {params.page} is past the last: the search has {results.total} results, "
+                           f"{pages} pages of {params.size}.")
+    first = (params.page - 1) * params.size
+    shown = []
+    for score, d in results.ranked[first:first + params.size]:
+        page = s.page_of(d.id)
+        shown.append({"id": d.id, "lang": d.lang, "label": d.label, "kind": d.kind,
+                      "kind_name": _(KIND_TAGS.get(d.kind, d.kind)), "chapter": d.chapter, "score": round(score, 4),
+                      "definition": d.number in results.definitions,
+                      "context": ix.title(page, d.lang) if page != d.id else None,
+                      "snippet": snippet(d.text, ix.marks(d, clauses)), "href": s.href(d.id, d.lang),
+                      "iri": s.iri(d.id).value})
+    return _answer(params, {
+        "query": query, "notice": notice, "results": shown, "total": results.total, "partial": results.partial,
+        "page": params.page, "pages": pages, "size": params.size, "sort": params.sort, "first": first + 1,
+        "last": first + len(shown), "facets": facets(ix, s, results, params),
+        "previous": params.url(page=params.page - 1) if params.page > 1 else None,
+        "next": params.url(page=params.page + 1) if params.page < pages else None,
+        "numbers": [(n, params.url(page=n)) for n in _page_numbers(params.page, pages)]})
+
+
+def _page_numbers(page: int, pages: int) -> list[int | None]:
+    """The pages the pager names: the first, the last and two each side of this one (None for a gap)."""
+    wanted = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    out: list[int | None] = []
+    for n in wanted:
+        if out and n - out[-1] > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+def _answer(params: Params, data: dict, status: int = 200):
+    if params.json:
+        body = {k: v for k, v in data.items() if k not in ("numbers",)}
+        for item in body.get("results", ()):
+            item["snippet"] = str(item["snippet"])
+        response = jsonify(body)
+        response.status_code = status
+        return response
+    return render_template("search/results.html", params=params, lang_filter=params.filters.get("lang", ""),
+                           page_sizes=PAGE_SIZES, **data), status
