@@ -63,7 +63,7 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; form-action 'self'"
 )
 
-BLUEPRINTS = ("browse", "search", "sparql", "definitions", "obligations", "timeline",
+BLUEPRINTS = ("browse", "printview", "search", "sparql", "definitions", "obligations", "timeline",
               "ontology_docs", "validate", "link", "coverage", "download", "resources")
 
 
