@@ -7,7 +7,7 @@ recitals the text connects to it, how to cite it and where the text comes from.
 Both are in the page's language (``/fr/…``, or ``?lang=fr``). The recitals are the ones the
 text itself connects to the article (a recital cites it, or they share a distinctive defined
 term: :func:`.browse.related_recitals`), never the similarity guesses. The PDF prints the
-official text with the Journal's typography: its no-break spaces keep "EUR 35 000 000" and
+official text with the Journal's typography: its no-break spaces keep "35 000 000" and
 "Article 5" on one line, its quotation marks and apostrophes are the printed ones, footnote
 calls are superscript numbers. Its fonts are DejaVu Serif where the system has it, else the
 Bitstream Vera fonts that come with reportlab: both cover every character of the Act once
