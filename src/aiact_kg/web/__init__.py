@@ -95,7 +95,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.wsgi_app = i18n.LanguagePrefix(app.wsgi_app)
     app.jinja_env.globals.update(nav_items=_nav_items, lang_url=_lang_url, href=_href, label_of=_label_of,
                                  link=_link, _=i18n.gettext, ui_lang=i18n.interface_lang, ui_path=i18n.ui_path,
-                                 switch_url=i18n.switch_url, translate=i18n.translate)
+                                 switch_url=i18n.switch_url, translate=i18n.translate,
+                                 lang_query=i18n.lang_query)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.after_request(_security_headers)

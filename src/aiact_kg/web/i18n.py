@@ -108,6 +108,12 @@ def ui_path(path: str) -> str:
     return f"/{lang}{path}" if lang and path.startswith("/") else path
 
 
+def lang_query(lang: str, separator: str = "?") -> str:
+    """The ``lang`` parameter a link needs to show the text in ``lang``: none when the path's
+    prefix (or, at the usual paths, English) already gives it."""
+    return f"{separator}lang={lang}" if lang in LANGUAGES and lang != (prefixed() or "en") else ""
+
+
 def switch_url(lang: str) -> str:
     """This page in the other interface: the same path and parameters, under ``/en`` or ``/fr``;
     the text follows the interface unless it is shown side by side."""

@@ -23,6 +23,7 @@ from pyoxigraph import NamedNode
 from ..legal_order import sort_key
 from ..vocab import ONTOLOGY_NS
 from .graph import site
+from .i18n import ui_path
 
 bp = Blueprint("obligations", __name__)
 
@@ -79,7 +80,9 @@ def parse_date(text: str | None) -> date | None:
 
 
 def _filters() -> dict:
-    lang = request.args.get("lang", "en")
+    from .i18n import prefixed
+
+    lang = request.args.get("lang", prefixed() or "en")
     if lang not in ("en", "fr"):
         abort(400, description=f"Unknown language {lang!r}: choose en or fr.")
     article = request.args.get("article", "").strip()
@@ -171,7 +174,7 @@ def table():
     return render_template("obligations/table.html", rows=rows, total=len(every), filters=filters,
                            roles=role_choices(roles), tiers=choices(every, "tiers"), site=site(),
                            kinds=kind_counts(every, filters["lang"]), shown_kinds=_with_urls(kind_counts(rows, filters["lang"])),
-                           kind_words=KIND_WORDS[filters["lang"]], csv_url="/obligations?" + urlencode(csv_args))
+                           kind_words=KIND_WORDS[filters["lang"]], csv_url=ui_path("/obligations") + "?" + urlencode(csv_args))
 
 
 def _with_urls(counts: list[dict]) -> list[dict]:
@@ -203,7 +206,8 @@ def role_choices(roles: dict[str, dict]) -> list[tuple[str, str]]:
 def actors():
     filters = _filters()
     every = obligation_rows(filters["lang"])
-    return render_template("obligations/actors.html", roles=role_choices(role_hierarchy(filters["lang"])), rows=every)
+    return render_template("obligations/actors.html", roles=role_choices(role_hierarchy(filters["lang"])), rows=every,
+                           filters=filters)
 
 
 @bp.get("/actors/<name>")
