@@ -71,8 +71,9 @@ def gettext(message: str, **values) -> str:
 def translate(text: str) -> str:
     """A message made in English with its values already in it (an error's description, such
     as "Unknown language 'de': choose en, fr or both.") in the interface's language: the
-    catalogue's message with ``{name}`` fields that matches it whole, its values carried over;
-    the text itself when none matches."""
+    catalogue's message with ``{name}`` fields that matches it whole, its values carried over
+    (each translated in turn when it is a message too: "This cannot be linked: the text is
+    empty."); the text itself when none matches."""
     lang = interface_lang()
     if lang == "en" or not text:
         return text
@@ -82,7 +83,7 @@ def translate(text: str) -> str:
     for pattern, translation in _patterns(lang):
         found = pattern.fullmatch(text)
         if found:
-            return translation.format(**found.groupdict())
+            return translation.format(**{name: translate(value) for name, value in found.groupdict().items()})
     return text
 
 

@@ -305,9 +305,8 @@ def render_pdf(doc: Printout, files: dict[str, Path] | None = None) -> bytes:
             story.append(Paragraph(pdf_markup(note["text"]), _hanging(st["note"], INDENT), bulletText=note["label"]))
     if doc.recitals:
         story.append(Paragraph(xml_escape(_("Recitals the text connects to it")), st["part"]))
-        story.append(Paragraph(xml_escape(_("Recitals that cite the article or share a distinctive defined term"
-                                            " with it; recitals found only by similar wording are not printed.")),
-                               st["small"]))
+        note = _("Recitals that cite the article or share a distinctive defined term with it; recitals found only by similar wording are not printed.")  # noqa: E501
+        story.append(Paragraph(xml_escape(note), st["small"]))
         for recital in doc.recitals:
             texts = recital["text"].split("\n")
             first = Paragraph(pdf_markup(texts[0]), _hanging(st["body"], INDENT + 6), bulletText=f"({recital['number']})")
