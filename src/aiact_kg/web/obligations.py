@@ -263,7 +263,8 @@ def statement_facts(rows: list[dict]) -> dict:
     lists = {"addressees": ("addressee", "addresseeLabel"), "concerns": ("concerns", "concernsLabel"),
              "tiers": ("tier", "tierLabel"), "dates": ("appliesUnder", "appliesUnderLabel", "appliesUnderSource"),
              "measures": ("measure", "measureLabel", "measureDefinition"),
-             "shapes": ("shape", "shapeLabel", "shapeMessage"), "penalties": ("penalty", "penaltyLabel", "penaltySource")}
+             "shapes": ("shape", "shapeLabel", "shapeMessage"), "shared_shapes": ("sharedShape", "sharedShapeLabel"),
+             "penalties": ("penalty", "penaltyLabel", "penaltySource")}
     found: dict[str, dict] = {name: {} for name in lists}
     for row in rows:
         facts["kind"] = slug(_value(row, "kind")) or facts["kind"]
