@@ -136,6 +136,9 @@ PAGES = [
     "/download", "/coverage", "STATEMENT",
     # error pages: not found, bad request, bad input to a form
     "/reg/2024/1689/art_999", "/reg/2024/1689/art_5?lang=de", "/obligations?date=x", "/actors/Nobody",
+    "/obligations?kind=Duty", "/obligations?article=six", "/obligations?format=xml", "/definitions?order=de",
+    "/download/graph.zip", "/reg/2024/1689/art_5?format=docx", "/reg/2024/1689/art_5.par_1/print",
+    "/reg/2024/1689/art_5/print?lang=both", "/nothing/here", "/reg/2024/1689/obligation/nothing",
 ]
 
 
