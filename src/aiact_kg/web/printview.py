@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template
 from markupsafe import Markup
 
 from ..formex import FOOTNOTE_CALL, footnote_number
@@ -114,7 +115,7 @@ def print_lang() -> str:
 def html(local_id: str):
     lang = print_lang()
     s = site()
-    return s.cached(("print", local_id, lang, request.path), lambda: _render_html(s, local_id, lang))
+    return s.cached(("print", local_id, lang), lambda: _render_html(s, local_id, lang))
 
 
 def _render_html(s: Site, local_id: str, lang: str) -> str:
@@ -136,7 +137,7 @@ def _render_html(s: Site, local_id: str, lang: str) -> str:
 def pdf(local_id: str):
     lang = print_lang()
     s = site()
-    data = s.cached(("print.pdf", local_id, lang, request.path), lambda: render_pdf(printout(s, local_id, lang)))
+    data = s.cached(("print.pdf", local_id, lang), lambda: render_pdf(printout(s, local_id, lang)))
     response = Response(data, mimetype="application/pdf")
     name = f"reg-2024-1689-{local_id}-{lang}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
@@ -183,6 +184,7 @@ def vera_files() -> dict[str, Path]:
 
 
 _registered: dict[tuple, str] = {}
+_register_lock = threading.Lock()
 
 
 def register_fonts(files: dict[str, Path] | None = None) -> str:
@@ -193,14 +195,15 @@ def register_fonts(files: dict[str, Path] | None = None) -> str:
 
     files = files or font_files()
     key = tuple(sorted((face, str(path)) for face, path in files.items()))
-    if key not in _registered:
-        family = f"ActText{len(_registered)}"
-        for face, path in files.items():
-            pdfmetrics.registerFont(TTFont(f"{family}-{face}", str(path)))
-        for face, (bold, italic) in {"regular": (0, 0), "bold": (1, 0), "italic": (0, 1), "bolditalic": (1, 1)}.items():
-            addMapping(family, bold, italic, f"{family}-{face}")
-        _registered[key] = family
-    return _registered[key]
+    with _register_lock:  # pages are served by several threads
+        if key not in _registered:
+            family = f"ActText{len(_registered)}"
+            for face, path in files.items():
+                pdfmetrics.registerFont(TTFont(f"{family}-{face}", str(path)))
+            for face, (bold, italic) in {"regular": (0, 0), "bold": (1, 0), "italic": (0, 1), "bolditalic": (1, 1)}.items():
+                addMapping(family, bold, italic, f"{family}-{face}")
+            _registered[key] = family
+        return _registered[key]
 
 
 def styles(family: str) -> dict:
