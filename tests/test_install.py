@@ -31,6 +31,9 @@ def test_the_wheel_carries_the_corpus_ontology_queries_and_web_folders(wheel):
     assert "aiact_kg/_data/ontology/text.ttl" in names
     assert "aiact_kg/_data/queries/checks/dangling-citation-violation.rq" in names
     assert "aiact_kg/_data/shapes/classification.ttl" in names
+    assert "aiact_kg/_data/web/messages.json" in names and "aiact_kg/_data/web/templates/layout.html" in names
+    assert "aiact_kg/_data/web/static/vendor/codemirror/codemirror.min.js" in names
+    assert not [name for name in names if name.startswith("aiact_kg/_data/web/editor/")], "the editor's recipe stays out"
 
 
 def test_an_installed_package_finds_its_data_through_one_module(wheel, tmp_path):

@@ -197,3 +197,60 @@ def test_a_misspelt_dpv_term_is_refused_and_an_unlisted_one_only_reported(engine
     report = engine.validate(unlisted.encode(), "dpv.ttl", on=ON)
     assert [t.iri for t in report.unknown_terms] == ["https://w3id.org/dpv#Pseudonymise"]
     assert not report.unknown_terms[0].refused
+
+
+SECTOR = """
+@prefix dpv: <https://w3id.org/dpv#> .
+@prefix sector-education: <https://w3id.org/dpv/sector/education#> .
+@prefix sector-finance: <https://w3id.org/dpv/sector/finance#> .
+@prefix eu-aiact: <https://w3id.org/dpv/legal/eu/aiact#> .
+@prefix : <https://example.org/sector#> .
+:system a TYPE ; dpv:hasPurpose PURPOSE ; dpv:hasDataSubject dpv:Student .
+"""
+
+
+def sector_verdict(engine, purpose: str, system_type: str = "eu-aiact:AISystem", subject: str = "dpv:Student"):
+    text = SECTOR.replace("PURPOSE", purpose).replace("TYPE", system_type).replace("dpv:Student", subject)
+    report = engine.validate(text.encode(), "s.ttl", on=ON)
+    entry = report.classification[0]
+    return ({t.iri.removeprefix(ONTOLOGY) for t in entry.tiers + entry.classes},
+            {p.removeprefix(ACT) for p in entry.points})
+
+
+@pytest.mark.parametrize("purpose, point", [
+    ("sector-education:StudentAdmissionScreening", "anx_III.pnt_3.pnt_a"),
+    ("sector-education:StudentInstituteAllocation", "anx_III.pnt_3.pnt_a"),
+    ("sector-education:StudentExamAssessment", "anx_III.pnt_3.pnt_b"),
+    ("sector-education:StudentAcademicPotentialAssessment", "anx_III.pnt_3.pnt_c"),
+    ("sector-education:StudentInPersonProctoring", "anx_III.pnt_3.pnt_d"),
+    ("sector-finance:CreditHistoryEvaluation", "anx_III.pnt_5.pnt_b"),
+])
+def test_a_dpv_sector_purpose_alone_places_the_system_in_its_annex_iii_point(engine, purpose, point):
+    classes, points = sector_verdict(engine, purpose)
+    assert "AnnexIIIHighRiskAISystem" in classes and points == {point}
+
+
+@pytest.mark.parametrize("purpose", ["sector-education:StudentPerformanceAssessment",
+                                     "sector-education:StudentPlagiarismDetection",
+                                     "sector-finance:TransactionFraudManagement",
+                                     "sector-finance:InsurancePricingManagement"])
+def test_a_dpv_sector_purpose_wider_than_its_point_or_excepted_from_it_does_not_classify(engine, purpose):
+    classes, points = sector_verdict(engine, purpose)
+    assert "HighRiskAISystem" not in classes and points == set()
+
+
+def test_an_education_purpose_places_emotion_recognition_in_an_education_institution(engine):
+    # the persons are participants, not students: only the purpose can place the system
+    classes, points = sector_verdict(engine, "sector-education:StudentContentDelivery", "eu-aiact:EmotionRecognitionSystem",
+                                     "dpv:Participant")
+    assert "ProhibitedAISystem" in classes and "art_5.par_1.pnt_f" in points
+    research, research_points = sector_verdict(engine, "sector-education:ResearchUserStudyManagement",
+                                               "eu-aiact:EmotionRecognitionSystem", "dpv:Participant")
+    assert "ProhibitedAISystem" not in research and "art_5.par_1.pnt_f" not in research_points
+
+
+def test_a_misspelt_dpv_sector_term_is_refused_with_the_term_meant(engine):
+    text = SECTOR.replace("PURPOSE", "sector-education:StudentOnlineProctorng").replace("TYPE", "eu-aiact:AISystem")
+    with pytest.raises(validation.UnknownTermsError) as caught:
+        engine.validate(text.encode(), "s.ttl", on=ON)
+    assert [t.suggestion for t in caught.value.terms] == ["https://w3id.org/dpv/sector/education#StudentOnlineProctoring"]

@@ -9,12 +9,8 @@ import re
 
 import pytest
 
-from aiact_kg import paths, validation
-
-DOC = paths.DATA / "docs" / "vocabulary-coverage.md"
-PREFIXES = {"airo": "https://w3id.org/airo#", "vair": "https://w3id.org/vair#", "dpv": "https://w3id.org/dpv#",
-            "dpv-ai": "https://w3id.org/dpv/ai#", "dpv-tech": "https://w3id.org/dpv/tech#",
-            "eu-aiact": "https://w3id.org/dpv/legal/eu/aiact#"}
+from aiact_kg import coverage_table, validation
+from aiact_kg.coverage_table import DOC, PREFIXES
 ROW = re.compile(r"^\| `([\w-]+):([\w.-]+)` \| (mapped|left out) \| (.+) \| (.*) \|$")
 
 MAPPED_TERMS = """
@@ -55,6 +51,18 @@ def mapped(store) -> set[str]:
 @pytest.fixture(scope="module")
 def vocabularies(store) -> validation.Vocabularies:
     return validation.Engine(store=store).vocabularies
+
+
+def test_the_table_is_what_the_data_gives(store):
+    assert DOC.read_text(encoding="utf-8") == coverage_table.render(store), (
+        "docs/vocabulary-coverage.md is out of date: run python -m aiact_kg.coverage_table")
+
+
+def test_a_term_left_out_of_a_point_but_mapped_to_a_context_says_both(table):
+    status, what, provisions = table[PREFIXES["sector-education"] + "StudentPerformanceAssessment"]
+    assert status == "mapped" and "aiact:usedIn aiact:EducationInstitution" in what
+    assert "not mapped further: Wider than Annex III, point 3(b)" in what and "anx_III.pnt_3.pnt_b" in provisions
+    assert table[PREFIXES["sector-finance"] + "FraudManagement"][0] == "left out"
 
 
 def test_every_term_the_mappings_use_is_in_the_table_as_mapped(table, mapped):

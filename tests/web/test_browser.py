@@ -96,22 +96,163 @@ def test_hovering_a_defined_term_shows_its_definition(browser, live_server):
     browser.save_screenshot(str(ARTIFACTS / "article-26-term.png"))
 
 
+def query_text(browser) -> str:
+    """The editor's query, as the form would post it (the text area CodeMirror keeps in step)."""
+    from selenium.webdriver.common.by import By
+
+    return browser.find_element(By.ID, "query").get_attribute("value")
+
+
+def clear_editor(browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    content = wait_for(browser, lambda b: b.find_element(By.CSS_SELECTOR, "#editor .cm-content"))
+    content.click()
+    content.send_keys(Keys.CONTROL, "a")
+    content.send_keys(Keys.DELETE)
+    wait_for(browser, lambda b: query_text(b) == "")
+    return content
+
+
 def test_researcher_runs_a_query_in_the_editor(browser, live_server):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    visit(browser, f"{live_server}/sparql")
+    keywords = wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#editor .cm-content .tok-keyword"))
+    assert {k.text for k in keywords} >= {"PREFIX", "SELECT", "WHERE"}, "syntax highlighting"
+    assert browser.find_elements(By.CSS_SELECTOR, "#editor .cm-content .tok-variable")
+    browser.find_element(By.CSS_SELECTOR, '[data-example="definitions"]').click()
+    wait_for(browser, lambda b: "skos:prefLabel" in query_text(b))
+    assert "skos:prefLabel" in browser.find_element(By.CSS_SELECTOR, "#editor .cm-content").text
+    content = clear_editor(browser)
+    content.send_keys("SELECT ?article WHERE { ?article a aiact:Arti")
+    chosen = wait_for(browser, lambda b: b.find_element(
+        By.CSS_SELECTOR, ".cm-tooltip-autocomplete li[aria-selected] .cm-completionLabel"))
+    assert chosen.text == "aiact:Article"
+    content.send_keys(Keys.ENTER)
+    content.send_keys(" } ORDER BY ?article LIMIT 7")
+    assert query_text(browser) == ("PREFIX aiact: <https://w3id.org/aiact-kg/ontology#>\n"
+                                   "SELECT ?article WHERE { ?article a aiact:Article } ORDER BY ?article LIMIT 7")
+    content.send_keys(Keys.CONTROL, Keys.ENTER)
+    rows = wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#results table tbody tr"))
+    assert len(rows) == 7
+    first = rows[0].find_element(By.TAG_NAME, "a")
+    assert first.get_attribute("href") == f"{live_server}/reg/2024/1689/art_1" and first.text == "act:art_1"
+    csv_link = browser.find_element(By.CSS_SELECTOR, '#results .downloads a[data-format="csv"]')
+    assert csv_link.get_attribute("download") == "results.csv"
+    downloaded = browser.execute_async_script(
+        "var done = arguments[1]; fetch(arguments[0]).then(function (r) { return r.text(); }).then(done);",
+        csv_link.get_attribute("href"))
+    lines = downloaded.splitlines()
+    assert lines[0] == "article" and len(lines) == 8 and lines[1].endswith("/reg/2024/1689/art_1")
+    browser.execute_script("window.scrollTo(0, 0)")
+    browser.save_screenshot(str(ARTIFACTS / "sparql-editor.png"))
+    assert console_errors(browser) == []
+
+
+def test_prefix_typed_by_hand_brings_its_declaration(browser, live_server):
     from selenium.webdriver.common.by import By
 
     visit(browser, f"{live_server}/sparql")
-    assert browser.find_elements(By.CSS_SELECTOR, "#editor.highlighted pre .tok-kw"), "syntax highlighting"
-    browser.find_element(By.CSS_SELECTOR, '[data-example="definitions"]').click()
-    area = browser.find_element(By.ID, "query")
-    assert "skos:prefLabel" in area.get_attribute("value")
-    area.clear()
-    area.send_keys("PREFIX aiact: <https://w3id.org/aiact-kg/ontology#>\n"
-                   "SELECT ?article WHERE { ?article a aiact:Article } ORDER BY ?article LIMIT 7")
+    content = clear_editor(browser)
+    content.send_keys("ASK { ?s skos:")
+    wait_for(browser, lambda b: query_text(b).startswith("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"))
+    browser.find_element(By.CSS_SELECTOR, '.prefix-bar button[data-prefix="eli"]').click()
+    assert query_text(browser).splitlines()[:2] == ["PREFIX skos: <http://www.w3.org/2004/02/skos/core#>",
+                                                    "PREFIX eli: <http://data.europa.eu/eli/ontology#>"]
+
+
+def test_editor_shows_the_endpoints_error_and_graphs_as_turtle(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    visit(browser, f"{live_server}/sparql")
+    clear_editor(browser).send_keys("SELEC ?x WHERE { ?x ?p ?o }")
     browser.find_element(By.ID, "run").click()
+    error = wait_for(browser, lambda b: b.find_element(By.CSS_SELECTOR, "#results pre.error"))
+    assert error.text.startswith("400 Bad Request: The query is not valid SPARQL 1.1")
+    assert query_text(browser) == "SELEC ?x WHERE { ?x ?p ?o }", "the query stays as typed"
+    clear_editor(browser).send_keys("CONSTRUCT { ?a eli:title ?t } WHERE { ?a eli:title ?t } LIMIT 2")
+    browser.find_element(By.ID, "run").click()
+    turtle = wait_for(browser, lambda b: b.find_element(By.CSS_SELECTOR, "#results pre.graph"))
+    lines = turtle.text.splitlines()
+    assert len(lines) == 2 and all("<http://data.europa.eu/eli/ontology#title>" in line for line in lines)
+    formats = [a.get_attribute("data-format") for a in browser.find_elements(By.CSS_SELECTOR, "#results .downloads a")]
+    assert formats == ["turtle", "jsonld", "nt"]
+    console = [m for m in console_errors(browser) if "400 (BAD REQUEST)" not in m]
+    assert console == []
+
+
+def test_counts_are_drawn_as_a_bar_chart(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    visit(browser, f"{live_server}/sparql")
+    wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#editor .cm-content"))
+    browser.find_element(By.ID, "run").click()  # the page opens with the subdivisions counted by kind
     rows = wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#results table tbody tr"))
-    assert len(rows) == 7
-    assert rows[0].find_element(By.TAG_NAME, "a").get_attribute("href").startswith(f"{live_server}/reg/2024/1689/art_")
-    browser.save_screenshot(str(ARTIFACTS / "sparql-editor.png"))
+    bars = browser.find_elements(By.CSS_SELECTOR, "#results svg.bar-chart rect.chart-bar")
+    assert len(bars) == len(rows) > 5
+    widths = [float(bar.get_attribute("width")) for bar in bars]
+    counts = [int(row.find_elements(By.TAG_NAME, "td")[1].text) for row in rows]
+    assert widths.index(max(widths)) == counts.index(max(counts))
+    caption = browser.find_element(By.CSS_SELECTOR, "#results figure figcaption").text
+    assert caption == "Chart of count by kind"
+    browser.find_element(By.ID, "chart-h").location_once_scrolled_into_view  # noqa: B018
+    browser.save_screenshot(str(ARTIFACTS / "sparql-chart.png"))
+    assert console_errors(browser) == []
+
+
+def test_sparql_page_fits_a_360_pixel_screen(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(360, 800)
+    try:
+        visit(browser, f"{live_server}/fr/sparql")
+        wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#editor .cm-content"))
+        browser.find_element(By.ID, "run").click()
+        wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#results svg.bar-chart"))
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width, "no sideways scrolling"
+        editor = browser.find_element(By.CSS_SELECTOR, "#editor .cm-editor").rect
+        assert editor["width"] >= 300 and editor["x"] + editor["width"] <= width
+        label = browser.find_element(By.CSS_SELECTOR, "#results svg.bar-chart .chart-label")
+        assert label.rect["height"] >= 10, "the chart's words keep a readable size"
+        browser.find_element(By.ID, "chart-h").location_once_scrolled_into_view  # noqa: B018
+        browser.save_screenshot(str(ARTIFACTS / "sparql-360px-fr.png"))
+        assert console_errors(browser) == []
+    finally:
+        browser.set_window_size(1280, 1000)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_editor_links_results_where_the_page_without_javascript_does(browser, live_server, lang):
+    import re
+    import urllib.parse
+    import urllib.request
+
+    from selenium.webdriver.common.by import By
+
+    query = ("SELECT ?x WHERE { VALUES ?x { <https://w3id.org/aiact-kg/reg/2024/1689/art_6> "
+             "<https://w3id.org/aiact-kg/reg/2024/1689/art_6.par_2> <https://w3id.org/aiact-kg/ontology#Provider> "
+             "<https://w3id.org/aiact-kg/reg/2024/1689/obligation/art_9.par_1> "
+             "<https://w3id.org/aiact-kg/reg/2024/1689/cpt_III.sct_2> <http://data.europa.eu/eli/reg/2019/881/oj> } }")
+    request = urllib.request.Request(f"{live_server}/{lang}/sparql", data=urllib.parse.urlencode({"query": query}).encode(),
+                                     headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request) as response:
+        expected = re.findall(r'<td><a href="([^"]+)"', response.read().decode("utf-8"))
+    assert len(expected) == 6
+    visit(browser, f"{live_server}/{lang}/sparql")
+    clear_editor(browser).send_keys(query)
+    assert query_text(browser) == query
+    browser.find_element(By.ID, "run").click()
+    wait_for(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#results table tbody a")) == 6)
+    drawn = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#results table tbody a')).map(function (a) {"
+        " return a.getAttribute('href'); })")
+    assert drawn == expected
+    if lang == "fr":
+        assert browser.find_element(By.CSS_SELECTOR, "#results .downloads").text.startswith("Télécharger :")
     assert console_errors(browser) == []
 
 

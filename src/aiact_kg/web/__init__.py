@@ -191,14 +191,16 @@ def _unexpected_error(error: Exception):
 
 def warm(app: Flask, workers: bool = True) -> None:
     """Work out at start what every request would otherwise wait for on first use: the
-    subdivisions and terms of the graph, the search index and (``workers``) the query
-    processes of /sparql, which ``serve`` starts before it listens and tests start on first use."""
-    from . import search, sparql
+    subdivisions and terms of the graph, the search index, the SPARQL editor's vocabulary and
+    (``workers``) the query processes of /sparql, which ``serve`` starts before it listens and
+    tests start on first use."""
+    from . import search, sparql, sparql_editor
 
     with app.app_context():
         s = site()
         s.subdivisions, s.terms, s.term_matchers  # noqa: B018 (computed and kept)
         search.index(app)
+        sparql_editor.vocabulary()
         if workers:
             pool = sparql.pool()
             if pool is not None:

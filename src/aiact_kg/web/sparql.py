@@ -18,9 +18,12 @@ SPARQL 1.1 Protocol, https://www.w3.org/TR/sparql11-protocol/ §2.1 (query opera
 - error messages name the problem in our words: a body another server sent is never echoed;
 - CORS: any origin may query with GET.
 
-A browser that opens /sparql gets the editor (:file:`web/static/sparql.js` adds syntax
-highlighting and result tables; without JavaScript the form still runs the query and the
-results come back as an HTML table). The named queries of ``queries/`` are its examples.
+A browser that opens /sparql gets the editor: CodeMirror 6 with its SPARQL mode
+(:file:`web/static/sparql.js` over the bundle in :file:`web/static/vendor/codemirror/`), the
+graph's prefixes and terms to complete from ``/sparql/terms`` (:mod:`.sparql_editor`),
+results as a table linked to the site's pages, a chart and downloads. Without JavaScript the
+form still runs the query and the results come back as an HTML table with the same links and
+downloads. The named queries of ``queries/`` are its examples.
 """
 
 from __future__ import annotations
@@ -242,6 +245,23 @@ def editor(text: str | None = None, result: Answer | None = None):
             abort(404, description=f"No example query named {chosen!r}.")
     if text is None:
         text = queries.load(DEFAULT_EXAMPLE).text
-    from .resources import link_of
+    from . import sparql_editor
 
-    return render_template("sparql/editor.html", query_text=text, table=table, examples=examples(), link=link_of)
+    known = sparql_editor.prefixes()
+    downloads = sparql_editor.download_links(text, result.form) if result is not None else []
+    nonce = sparql_editor.style_nonce()
+    page = Response(render_template(
+        "sparql/editor.html", query_text=text, table=table, examples=examples(), link=sparql_editor.page_link,
+        short=lambda iri: sparql_editor.compact(iri, known) or iri, prefixes=known, downloads=downloads,
+        download_formats=sparql_editor.download_formats(), link_rules=sparql_editor.link_rules(), style_nonce=nonce),
+        mimetype=HTML)
+    page.headers["Content-Security-Policy"] = sparql_editor.policy_with_style_nonce(nonce)
+    return page
+
+
+@bp.get("/sparql/terms")
+def terms():
+    """The editor's prefixes and terms, as JSON (:mod:`.sparql_editor`)."""
+    from . import sparql_editor
+
+    return sparql_editor.response()
