@@ -27,7 +27,7 @@ JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 READ_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt")
 #: Words that are the same in both interfaces: names of formats, standards and sites.
 NEUTRAL = {"OSCOLA", "SPARQL", "Turtle", "JSON", "LD", "PDF", "CSV", "TSV", "EUR", "Lex", "ELI", "RDF", "XML", "SHA",
-           "SHA256SUMS", "SUMS", "Triples", "English", "Français", "EN", "FR", "MB", "CONSTRUCT", "aiact", "kg", "sha256sum", "sparql"}
+           "SHA256SUMS", "SUMS", "Triples", "English", "Français", "EN", "FR", "MB", "CONSTRUCT", "PREFIX", "aiact", "kg", "sha256sum", "sparql"}
 #: English words that are not French words: one of them in the French interface is English left.
 ENGLISH = {"the", "of", "and", "with", "is", "are", "this", "that", "from", "which", "by", "to", "its", "it", "what",
            "when", "who", "has", "have", "been", "not", "be", "for", "was", "were", "any", "all", "yet", "only",
@@ -50,7 +50,7 @@ def _without_own_language(markup: str) -> str:
 
 def literal_words(template: str) -> list[str]:
     """The words a template writes outside ``_()``: in its text and its read attributes."""
-    markup = _without_own_language(JINJA.sub("\x00", template))
+    markup = re.sub(r"&#?\w+;", " ", _without_own_language(JINJA.sub("\x00", template)))  # entities are no words
     found = []
     for name in READ_ATTRIBUTES:
         for value in re.findall(rf'\b{name}="([^"]*)"', markup):
