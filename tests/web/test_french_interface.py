@@ -148,6 +148,10 @@ def test_french_pages_show_no_english_interface(client_module, statement_path, p
     response = client_module.get(f"/fr{path}", headers={"Accept": "text/html"})
     assert response.mimetype == "text/html"
     assert english_left(interface_text(response.data)) == []
+    links = re.findall(r'href="(/[^"]*)"', response.get_data(as_text=True))
+    astray = [h for h in links if not h.startswith(("/fr/", "/static/", "/en/")) and "format=" not in h
+              or h.startswith(("/fr/fr", "/fr/en/"))]
+    assert astray == []  # every link of a French page stays in French, once prefixed
 
 
 @pytest.mark.parametrize("data", [{"text": "Voir l’article 6, paragraphe 2, et l’art. 99 TUE."}, {"text": ""}])

@@ -132,9 +132,16 @@ def _label_of(value: str, lang: str = "en") -> str:
 
 
 def _link(iri: str) -> str:
+    """Where a link to an IRI goes from a page: a subdivision's page in the text of the page's
+    prefix, any other page of this server under that prefix, else the IRI itself."""
+    from .i18n import prefixed, ui_path
     from .resources import link_of
 
-    return link_of(iri)
+    s = site()
+    local = s.local_id(iri)
+    if local:
+        return s.href(local, prefixed() or "en")
+    return ui_path(link_of(iri))
 
 
 def _lang_url(lang: str) -> str:

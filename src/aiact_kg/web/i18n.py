@@ -106,7 +106,10 @@ def _patterns(lang: str) -> list[tuple[re.Pattern, str]]:
 def ui_path(path: str) -> str:
     """A path of this site as the reader's interface reaches it (``/fr/timeline`` in French)."""
     lang = prefixed()
-    return f"/{lang}{path}" if lang and path.startswith("/") else path
+    if not lang or not path.startswith("/") or any(path == f"/{code}" or path.startswith(f"/{code}/")
+                                                   for code in LANGUAGES):
+        return path  # no prefix to add, or one there already
+    return f"/{lang}{path}"
 
 
 def lang_query(lang: str, separator: str = "?") -> str:

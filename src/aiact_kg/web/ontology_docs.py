@@ -11,7 +11,7 @@ from flask import Blueprint, render_template
 from ..vocab import ONTOLOGY_NS
 from ..legal_order import sort_key
 from .graph import site
-from .resources import HTML, html_response, link_of, namespace_triples, negotiate, rdf_response
+from .resources import HTML, html_response, namespace_triples, negotiate, rdf_response
 
 bp = Blueprint("ontology_docs", __name__)
 
@@ -63,5 +63,5 @@ def reference():
         return rdf_response(namespace_triples(ONTOLOGY_NS), media_type)
     s = site()
     html = s.cached(("ontology",), lambda: render_template("ontology_docs/reference.html", groups=terms(),
-                                                           kinds=KINDS, short=short, link=link_of, ns=ONTOLOGY_NS))
+                                                           kinds=KINDS, short=short, ns=ONTOLOGY_NS))
     return html_response(html)
