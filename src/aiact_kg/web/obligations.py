@@ -23,7 +23,7 @@ from pyoxigraph import NamedNode
 from ..legal_order import sort_key
 from ..vocab import ONTOLOGY_NS
 from .graph import site
-from .i18n import ui_path
+from .i18n import prefixed, ui_path
 
 bp = Blueprint("obligations", __name__)
 
@@ -80,8 +80,6 @@ def parse_date(text: str | None) -> date | None:
 
 
 def _filters() -> dict:
-    from .i18n import prefixed
-
     lang = request.args.get("lang", prefixed() or "en")
     if lang not in ("en", "fr"):
         abort(400, description=f"Unknown language {lang!r}: choose en or fr.")
