@@ -49,21 +49,27 @@ class Process:
         self.stop()
         raise RuntimeError(f"{command[0]} did not answer within {seconds:g} s")
 
-    def resident_mib(self) -> float | None:
-        """Resident memory of the server and its children (the query workers), MiB."""
-        total = 0
+    def pids(self) -> list[int]:
+        """The server's process and its children (the query workers)."""
         pids = [self.process.pid]
         try:
             children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
             pids += [int(p) for p in children]
         except OSError:
             pass
-        for pid in pids:
-            try:
-                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-            except (OSError, ValueError):
-                return None
-        return total / 1024 ** 2
+        return pids
+
+    def resident_mib(self) -> float | None:
+        """Resident memory of the server and its children (the query workers), MiB."""
+        found = [resident(pid) for pid in self.pids()]
+        return None if None in found else sum(r for r, _ in found)
+
+    def proportional_mib(self) -> float | None:
+        """Proportional set size of the server and its children, MiB: each page counted once
+        across them (a library's pages shared by four processes count a quarter in each),
+        where the sum of resident sizes counts shared pages once per process."""
+        found = [resident(pid) for pid in self.pids()]
+        return None if None in found else sum(p for _, p in found)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -73,6 +79,17 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
+
+
+def resident(pid: int) -> tuple[float, float] | None:
+    """(resident, proportional) memory of one process, MiB (Linux /proc)."""
+    try:
+        rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024 ** 2
+        pss = next(int(line.split()[1]) / 1024 for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+                   if line.startswith("Pss:"))
+        return rss, pss
+    except (OSError, ValueError, StopIteration):
+        return None
 
 
 def aiact_server(port: int, *extra: str) -> Process:

@@ -6,8 +6,10 @@ memory cap all on) and ``oxigraph serve`` (the Oxigraph server of the test extra
 Each query kind is asked by 1 and by 8 client threads with keep-alive connections for
 ``--seconds`` per phase, in ``--rounds`` alternating rounds; the table gives the median
 requests per second and p50 latency of each, and the ratio project / comparator (issue goal:
-≥ 0.8). Also the resident memory of each server after start (``aiact-kg serve`` with its
-query workers).
+≥ 0.8). The client threads run in this process, on the same cores as both servers: the
+figures are those of the whole loop, and the ratios are what to compare. Also the memory of
+each server after start (``aiact-kg serve`` with its query workers; ``bench/memory.py``
+measures it after start and after 10,000 requests).
 
     python bench/sparql.py [--seconds 3] [--rounds 3]
 """
@@ -76,8 +78,9 @@ def main() -> None:
         ours = aiact_server(port)
         theirs = oxigraph_server(files, Path(folder) / "oxigraph")
         try:
-            print(f"resident memory after start: aiact-kg serve {ours.resident_mib():.0f} MiB (server and query workers), "
-                  f"oxigraph serve {theirs.resident_mib():.0f} MiB\n")
+            print(f"memory after start: aiact-kg serve (server and query workers) RSS {ours.resident_mib():.0f} MiB, "
+                  f"PSS {ours.proportional_mib():.0f} MiB; oxigraph serve RSS {theirs.resident_mib():.0f} MiB "
+                  "(bench/memory.py for more)\n")
             for server, path in ((ours, "/sparql"), (theirs, "/query")):  # warm both
                 for kind in QUERIES:
                     phase(server.port, path, kind, 2, 0.5)
@@ -95,8 +98,8 @@ def main() -> None:
                     print(f"| {kind} | {clients} | {rate['ours']:.0f} | {ms(p50['ours'])} | {rate['theirs']:.0f} | "
                           f"{ms(p50['theirs'])} | {rate['ours'] / rate['theirs']:.2f}× |"
                           + (f" ({errors} errors)" if errors else ""))
-            print(f"\nresident memory at the end: aiact-kg serve {ours.resident_mib():.0f} MiB, "
-                  f"oxigraph serve {theirs.resident_mib():.0f} MiB")
+            print(f"\nmemory at the end: aiact-kg serve RSS {ours.resident_mib():.0f} MiB, PSS "
+                  f"{ours.proportional_mib():.0f} MiB; oxigraph serve RSS {theirs.resident_mib():.0f} MiB")
         finally:
             ours.stop()
             theirs.stop()

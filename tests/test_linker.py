@@ -339,6 +339,23 @@ def test_pdf_text_layer_is_read():
     assert "Article 26(5)" in read_document(pdf("Deployers under Article 26(5) monitor."), "note.pdf")
 
 
+def test_json_of_a_pdf_gives_offsets_into_its_text_as_extracted(index):
+    source = linker.read_source(pdf("Voir l'art . 26 , §5 du texte."), "note.pdf")
+    assert "art. 26, §5" in source.text and "art . 26 , §5" in source.original
+    data = linker.to_json(link_text(source, index, "fr"))
+    [citation] = data["citations"]
+    assert source.original[citation["start"]:citation["end"]] == citation["quote"] == "art . 26 , §5"
+    assert citation["read"] == "art. 26, §5" and citation["provisions"][0]["id"] == "art_26.par_5"
+    assert data["length"] == len(source.original)
+
+
+def test_json_of_a_text_gives_offsets_into_the_text_itself(index):
+    text = "See Article 26(5) and recital 53."
+    data = linker.to_json(link_text(text, index, "en"))
+    assert [text[c["start"]:c["end"]] for c in data["citations"]] == ["Article 26(5)", "recital 53"]
+    assert all("read" not in c for c in data["citations"])
+
+
 def test_pdf_without_text_layer_is_refused_with_a_reason():
     with pytest.raises(DocumentError, match="no text layer"):
         read_document(pdf(None), "scan.pdf")
@@ -456,3 +473,15 @@ def test_precision_and_recall_on_the_annotated_commentary(index):
     assert precision >= 0.97, wrong
     assert recall >= 0.95, misses
     assert others_found == others
+
+
+@pytest.mark.parametrize("name", ["GDPR", "RGPD", "règlement général sur la protection des données", "DSA",
+                                  "Market Surveillance Regulation", "market surveillance regulation",
+                                  "règlement relatif aux dispositifs médicaux", "directive NIS 2", "Data Act", "UCPD",
+                                  "Charte", "charte des droits fondamentaux", "loi Informatique et libertés",
+                                  "code de la consommation", "Code du travail", "TFEU", "In Vitro Diagnostic Medical "
+                                  "Devices Regulation", "Law Enforcement Directive"])
+def test_every_nickname_of_another_act_is_found_wherever_it_stands(name):
+    text = f"Voir {name}, puis ({name}) et, à nouveau : {name};"
+    found = [m.words for m in linker._act_mentions(text, [], "fr") if m.act != "self"]
+    assert found == [name] * 3

@@ -64,6 +64,27 @@ def test_two_columns_read_across_are_read_column_by_column():
     assert "temps l'article 16 du règlement,\nqui énumère" in text
 
 
+def test_offsets_of_a_page_read_column_by_column_point_into_the_page_as_extracted():
+    page = "\n".join(f"{left:<42}{right}" for left, right in zip(LEFT, RIGHT)) + "\n"
+    result = normalise_pages([page], columns=True)
+    for words in ("l'article 16 du règlement", "l'article 27 relatif", "l'article 11, paragraphe 1."):
+        start = result.text.index(words)
+        first, last = result.source_span(start, start + len(words))
+        assert page[first:last] == words
+
+
+def test_accents_given_as_combining_marks_are_composed_and_mapped_back():
+    raw = "Le conside\u0301rant 12 et l'article 6.\n"
+    result = normalise_pages([raw])
+    assert result.text == "Le considérant 12 et l'article 6.\n"
+    start = result.text.index("considérant")
+    first, last = result.source_span(start, start + len("considérant"))
+    assert raw[first:last] == "conside\u0301rant"
+    accent = result.text.index("é")
+    first, last = result.source_span(accent, accent + 1)
+    assert raw[first:last] == "e\u0301"
+
+
 def test_a_page_in_one_column_is_left_as_it_is():
     page = "\n".join(LEFT) + "\n"
     assert split_columns(page) == page

@@ -3,6 +3,7 @@ linker's figures on it as PDF (pypdf and pdfminer.six), .docx and HTML."""
 
 import importlib.util
 import sys
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 import commentary
 import typeset
 from aiact_kg import linker
+from aiact_kg.pdftext import PAGE_BREAK
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,3 +85,40 @@ def test_the_pdf_is_typeset_in_two_columns_with_headers_and_footnotes():
     assert all(f"— {n} —" in p for n, p in enumerate(pages, 1))  # page numbers
     assert "Notes" in linker.read_document(typeset.pdf(d), "x.pdf")  # footnotes found and moved
     assert any("ﬁ" in p for p in pages)  # ligatures in the text layer
+
+
+def _letters(text: str) -> str:
+    """What a citation is made of, whatever extraction did to it: its letters, digits and "§",
+    ligatures spelt out, accents composed, case folded (a letter-spaced heading in capitals is
+    read in lower case)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum() or ch == "§")
+
+
+def _within(read: str, original: str) -> bool:
+    """``read``'s characters, in order, from the first to the last character of ``original``."""
+    rest = iter(original)
+    return bool(read) and read[0] == original[:1] and read[-1] == original[-1:] and all(ch in rest for ch in read)
+
+
+@pytest.mark.parametrize("extractor", typeset.EXTRACTORS)
+def test_json_offsets_point_at_each_citation_in_the_text_as_extracted(index, extractor):
+    checked = artefacts = 0
+    for d in DOCUMENTS:
+        pages = typeset.extract(typeset.pdf(d), extractor)
+        original = PAGE_BREAK.join(pages)
+        doc = linker.link_text(linker.pdf_source(pages), index, d.lang)
+        data = linker.to_json(doc)
+        assert data["length"] == len(original)
+        assert len(data["citations"]) == len(doc.citations)
+        for c, found in zip(data["citations"], doc.citations):
+            where = original[c["start"]:c["end"]]
+            assert where == c["quote"], (d.name, c)
+            assert c.get("read", c["quote"]) == found.quote
+            # the citation as the PDF's text layer has it: its words in order, with what
+            # extraction put among them (a kerning space, a line-end hyphen, a page break)
+            assert _within(_letters(found.quote), _letters(where)), (d.name, extractor, found.quote, where)
+            checked += 1
+            artefacts += where != found.quote
+        spans = {(c["start"], c["end"]) for c in data["citations"]}
+        assert all(tuple(position) in spans for p in data["provisions"] for position in p["positions"])
+    assert checked >= 763 and artefacts > 100, (checked, artefacts)

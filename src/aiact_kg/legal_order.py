@@ -15,6 +15,7 @@ a provision (``…/obligation/art_10.par_1`` sorts as Article 10(1)).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .crossrefs import roman_to_int as roman
 
@@ -35,8 +36,10 @@ def local_part(value: str) -> str:
     return value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
+@lru_cache(maxsize=1 << 16)
 def sort_key(value: str) -> tuple:
-    """The key that puts local ids (or IRIs named after them) in the Act's printed order."""
+    """The key that puts local ids (or IRIs named after them) in the Act's printed order
+    (kept for the most recent 65,536 values: pages sort the same ids again and again)."""
     local = local_part(value)
     if not _ID.match(local):
         return ((9, 0, 0, local),)

@@ -31,7 +31,9 @@ they are that act's). The language of a document (French or English) is read fro
 frequencies of its stop words (:func:`detect_language`).
 
 Documents are read from text, Markdown, HTML (text content), Word (.docx) and PDF (its text
-layer) by :func:`read_document`; every offset is a character offset into the text as read.
+layer, normalised by :mod:`aiact_kg.pdftext`) by :func:`read_source`. Citations are found in
+the text as read; the JSON and Turtle outputs give their character offsets into the text as
+the document gave it (for a PDF, its text layer as extracted, artefacts and all).
 Results are written as HTML (the text with links, each with the start of the cited provision's
 text in the document's language as its tooltip), JSON, plain text or Turtle (the document
 ``dct:references`` each provision; each citation is a W3C Web Annotation with a
@@ -41,6 +43,7 @@ text in the document's language as its tooltip), JSON, plain text or Turtle (the
 from __future__ import annotations
 
 import base64
+import bisect
 import dataclasses
 import hashlib
 import html
@@ -54,6 +57,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
@@ -62,6 +66,9 @@ from . import crossrefs
 from .citations import citation_label
 from .crossrefs import _APOS, _ORDINALS, _WS, ELI_BASE, THIS_ACT, _Grammar, _Memory, _Part, _words
 from .vocab import DEFAULT_BASE, ELI
+
+if TYPE_CHECKING:
+    from .pdftext import Normalised
 
 __all__ = [
     "ACT_PATH",
@@ -75,6 +82,8 @@ __all__ = [
     "link_text",
     "parse_citation",
     "read_document",
+    "read_source",
+    "Source",
     "register_command",
 ]
 
@@ -117,6 +126,10 @@ class ActIndex:
                 if literal is not None and getattr(literal, "language", None):
                     store.setdefault((local, literal.language), literal.value)
         self.ids = frozenset(self.parent)
+        #: The ids under each article, annex or recital ("art_5" -> "art_5.par_1.pnt_a", ...).
+        self.under: dict[str, list[str]] = {}
+        for local in self.ids:
+            self.under.setdefault(local.partition(".")[0], []).append(local)
         self.children: dict[str, list[str]] = {}
         for local, parent in self.parent.items():
             self.children.setdefault(_structural_parent(local) or "", []).append(local)
@@ -197,7 +210,7 @@ class ActIndex:
         middle = {"art": r"par_\d+", "anx": r"sct_\w+"}.get(steps[0].partition("_")[0])
         if len(steps) >= 2 and middle and steps[1].startswith("pnt_"):
             pattern = re.compile(re.escape(steps[0]) + rf"\.{middle}\." + re.escape(".".join(steps[1:])) + "$")
-            candidates = sorted((i for i in self.ids if pattern.match(i)), key=self.sort_key)
+            candidates = sorted((i for i in self.under.get(steps[0], ()) if pattern.match(i)), key=self.sort_key)
             if len(candidates) == 1:
                 return "linked", candidates[0]
             if candidates:
@@ -239,10 +252,32 @@ class DocumentError(ValueError):
     """A document the linker cannot read; the message says why, for the person who gave it."""
 
 
+@dataclass
+class Source:
+    """A document's text as the linker reads it (``text``) and as the document gave it
+    (``original``: a PDF's text layer as extracted, page after page); for a PDF, ``normalised``
+    says where each character of ``text`` comes from in ``original``. For other formats the two
+    texts are the same."""
+
+    text: str
+    original: str
+    normalised: "Normalised | None" = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Where ``text[start:end]`` is in ``original``."""
+        return self.normalised.source_span(start, end) if self.normalised is not None else (start, end)
+
+
 def read_document(data: bytes, name: str = "", max_bytes: int | None = MAX_BYTES) -> str:
-    """The text of a document given as bytes: .txt and .md as they are (UTF-8, or Windows-1252
-    when not UTF-8), .html its text content, .docx the text of its paragraphs, .pdf its text
-    layer. Raises :class:`DocumentError` for an empty, binary, oversized or unreadable document."""
+    """The text of a document given as bytes, as the linker reads it (see :func:`read_source`)."""
+    return read_source(data, name, max_bytes).text
+
+
+def read_source(data: bytes, name: str = "", max_bytes: int | None = MAX_BYTES) -> Source:
+    """A document given as bytes: .txt and .md as they are (UTF-8, or Windows-1252 when not
+    UTF-8), .html its text content, .docx the text of its paragraphs, .pdf its text layer
+    (normalised by :mod:`aiact_kg.pdftext`, the text as extracted kept). Raises
+    :class:`DocumentError` for an empty, binary, oversized or unreadable document."""
     if max_bytes is not None and len(data) > max_bytes:
         raise DocumentError(f"the file is {len(data) / 1024 / 1024:.1f} MB; the linker reads files up to "
                             f"{max_bytes // (1024 * 1024)} MB")
@@ -250,18 +285,27 @@ def read_document(data: bytes, name: str = "", max_bytes: int | None = MAX_BYTES
         raise DocumentError("the document is empty")
     suffix = Path(name).suffix.lower()
     if suffix == ".pdf" or (suffix not in (".txt", ".md", ".html", ".htm", ".docx") and data.startswith(b"%PDF")):
-        text = _pdf_text(data)
+        source = pdf_source(_pdf_pages(data))
     elif suffix == ".docx" or (suffix not in (".txt", ".md", ".html", ".htm") and data.startswith(b"PK\x03\x04")):
-        text = _docx_text(data)
+        source = Source(*[_docx_text(data)] * 2)
     elif suffix in (".html", ".htm") or (not suffix and re.match(rb"\s*<(?:!doctype\s+html|html)", data[:200], re.I)):
-        text = _html_text(data)
+        source = Source(*[_html_text(data)] * 2)
     else:
-        text = _plain_text(data)
-    if not text.strip():
+        source = Source(*[_plain_text(data)] * 2)
+    if not source.text.strip():
         raise DocumentError("the document has no text")
-    if len(text) > MAX_CHARS:
-        raise DocumentError(f"the text has {len(text):,} characters; the linker links texts of up to {MAX_CHARS:,}")
-    return text
+    if len(source.text) > MAX_CHARS:
+        raise DocumentError(f"the text has {len(source.text):,} characters; the linker links texts of up to {MAX_CHARS:,}")
+    return source
+
+
+def pdf_source(pages: list[str]) -> Source:
+    """The text layer of a PDF's pages (by any extractor), normalised for linking; offsets map
+    back into the pages as extracted, joined by :data:`aiact_kg.pdftext.PAGE_BREAK`."""
+    from .pdftext import normalise_pages
+
+    normalised = normalise_pages(pages)
+    return Source(check_text(normalised.text), normalised.original, normalised)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -340,7 +384,8 @@ def _docx_text(data: bytes) -> str:
     return check_text("\n\n".join(lines))  # one Word paragraph, one paragraph of the text
 
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_pages(data: bytes) -> list[str]:
+    """The text layer of each page, as pypdf reads it."""
     try:
         import pypdf
         from pypdf.errors import PyPdfError
@@ -351,7 +396,7 @@ def _pdf_text(data: bytes) -> str:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise DocumentError("the PDF is encrypted: give a copy without a password")
-        pages = _pdf_pages(reader)
+        pages = [page.extract_text() or "" for page in reader.pages]
     except DocumentError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
@@ -359,14 +404,7 @@ def _pdf_text(data: bytes) -> str:
         raise DocumentError(f"the PDF cannot be read ({type(exc).__name__}: {exc})") from None
     if not "".join(pages).strip():
         raise DocumentError("the PDF has no text layer (a scan?): run text recognition on it first, or paste its text")
-    from .pdftext import normalise_pages
-
-    return check_text(normalise_pages(pages).text)
-
-
-def _pdf_pages(reader) -> list[str]:
-    """The text layer of each page, as pypdf reads it (normalised by :mod:`aiact_kg.pdftext`)."""
-    return [page.extract_text() or "" for page in reader.pages]
+    return pages
 
 
 # -- language -----------------------------------------------------------------------------------------
@@ -586,9 +624,18 @@ class Found:
     #: s.", an act known from the sentence or the footnote), 0.0 when not linked.
     confidence: float = 1.0
 
-    def as_dict(self, index: ActIndex) -> dict:
-        out = {"start": self.start, "end": self.end, "quote": self.quote, "status": self.status,
+    def as_dict(self, index: ActIndex, source: Source | None = None) -> dict:
+        """The citation for JSON. With the ``source`` of a normalised text (a PDF's), ``start``,
+        ``end`` and ``quote`` are into the text as the document gave it (the quote with what
+        extraction left in it), and ``read`` is the citation as it was read."""
+        start, end, quote = self.start, self.end, self.quote
+        if source is not None and source.normalised is not None:
+            start, end = source.span(self.start, self.end)
+            quote = source.original[start:end]
+        out = {"start": start, "end": end, "quote": quote, "status": self.status,
                "confidence": round(self.confidence if self.status in ("linked", "other") else 0.0, 2)}
+        if quote != self.quote:
+            out["read"] = self.quote
         if self.targets:
             out["provisions"] = [{"id": t, "iri": index.iri(t), "label": citation_label(t, "en")} for t in self.targets]
         if self.act:
@@ -600,7 +647,8 @@ class Found:
 
 @dataclass
 class LinkedDocument:
-    """A document with its citations, as :func:`link_text` returns it."""
+    """A document with its citations, as :func:`link_text` returns it. Offsets of citations are
+    into ``text``; :meth:`original_span` gives them in the text as the document gave it."""
 
     text: str
     lang: str
@@ -608,11 +656,23 @@ class LinkedDocument:
     index: ActIndex
     name: str = ""
     iri: str = ""
+    source: Source | None = None  # the document's text as given, when ``text`` is normalised from it
 
     def __post_init__(self):
+        if self.source is None:
+            self.source = Source(self.text, self.text)
         if not self.iri:  # a named-information IRI of the text (RFC 6920)
             digest = base64.urlsafe_b64encode(hashlib.sha256(self.text.encode("utf-8")).digest()).rstrip(b"=")
             self.iri = f"ni:///sha-256;{digest.decode('ascii')}"
+
+    @property
+    def original(self) -> str:
+        """The text as the document gave it (a PDF's text layer as extracted)."""
+        return self.source.original
+
+    def original_span(self, citation: Found) -> tuple[int, int]:
+        """Where a citation is in :attr:`original`."""
+        return self.source.span(citation.start, citation.end)
 
     @property
     def linked(self) -> list[Found]:
@@ -638,12 +698,15 @@ class LinkedDocument:
                 for local, spans in sorted(where.items(), key=lambda item: self.index.sort_key(item[0]))]
 
 
-def link_text(text: str, index: ActIndex, lang: str | None = None, default_act: str = "ai-act",
+def link_text(text: str | Source, index: ActIndex, lang: str | None = None, default_act: str = "ai-act",
               name: str = "", iri: str = "") -> LinkedDocument:
-    """Every citation in ``text`` (a whole document), in order, resolved against ``index``.
+    """Every citation in ``text`` (a whole document, or its :class:`Source` as
+    :func:`read_source` reads it), in order, resolved against ``index``.
 
     ``lang`` is "fr" or "en" (detected from the text when None). ``default_act`` is the act a
     citation that names none belongs to: the AI Act (any of its names), "none", or another act."""
+    source = text if isinstance(text, Source) else None
+    text = source.text if source is not None else text
     lang = lang or detect_language(text)
     grammar = _GRAMMARS.get(lang)
     if grammar is None:
@@ -665,7 +728,7 @@ def link_text(text: str, index: ActIndex, lang: str | None = None, default_act: 
     found: list[Found] = []
     last_end = None  # where the last citation of the Act ends
     recent: list[Found] = []  # the citations of the Act linked so far
-    mentions = _act_mentions(text, items, lang)
+    layout = _Layout(text, items, lang)
     for position, (kind, item) in enumerate(items):
         if kind == "other":
             memory.last_was_local = False
@@ -675,14 +738,14 @@ def link_text(text: str, index: ActIndex, lang: str | None = None, default_act: 
             if any(p != THIS_ACT for p in item[2]):
                 memory.last_was_local = False
         else:
-            context = _act_in_context(text, item, mentions) if item.act is None and default == "self" else None
+            context = _act_in_context(text, item, layout) if item.act is None and default == "self" else None
             if context is not None:
                 memory.last_was_local = False
                 found.append(context)
                 continue
             following = crossrefs._coordinated(text, items, position)
             next_annex = following.explicit_annex() if following else None
-            citation = _resolve_chain(item, text, memory, next_annex, index, default, last_end, recent)
+            citation = _resolve_chain(item, text, memory, next_annex, index, default, layout, last_end, recent)
             if citation is not None and citation.status == "linked":
                 _and_following(citation, text, index)
                 last_end = citation.end
@@ -694,7 +757,7 @@ def link_text(text: str, index: ActIndex, lang: str | None = None, default_act: 
     if codes:  # "article L. 312-16 du code de la consommation": never the Act's
         found = sorted([f for f in found if not any(c.start < f.end and f.start < c.end for c in codes)] + codes,
                        key=lambda f: f.start)
-    return LinkedDocument(text, lang, found, index, name, iri)
+    return LinkedDocument(text, lang, found, index, name, iri, source)
 
 
 def parse_citation(query: str, index: ActIndex, lang: str | None = None) -> list[Found]:
@@ -736,7 +799,7 @@ _ACT_THEN_COMMA = re.compile(rf"{_WS}*,{_WS}*")
 
 
 def _resolve_chain(chain, text: str, memory: _Memory, next_annex, index: ActIndex, default: str,
-                   last_end: int | None = None, recent: list[Found] | None = None) -> Found | None:
+                   layout: "_Layout", last_end: int | None = None, recent: list[Found] | None = None) -> Found | None:
     quote = text[chain.start:chain.end]
     act = chain.act
     if act and act.startswith("that:"):
@@ -761,7 +824,7 @@ def _resolve_chain(chain, text: str, memory: _Memory, next_annex, index: ActInde
     cited = crossrefs._chain_targets(chain, None, memory, next_annex)
     relative_to = None
     if not cited:
-        cited, relative_to = _relative_targets(chain, text, memory, index, last_end, recent or [])
+        cited, relative_to = _relative_targets(chain, text, memory, index, layout, last_end, recent or [])
     if not cited:
         return Found(chain.start, chain.end, quote, "unresolved",
                      reason="it names no article, annex or recital (a reference relative to a provision the text "
@@ -801,7 +864,7 @@ _UNRECOGNISED_COMPLEMENT = re.compile(rf"{_WS}*,?{_WS}*(?:of|in|de|du|des|d{_APO
 _NEW_PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
 
 
-def _relative_targets(chain, text: str, memory: _Memory, index: ActIndex, last_end: int | None,
+def _relative_targets(chain, text: str, memory: _Memory, index: ActIndex, layout: "_Layout", last_end: int | None,
                       recent: list[Found]) -> tuple[tuple[str, ...], str | None]:
     """A reference that names no article or annex ("le point h)", "points (a) and (b)", "point
     2(d)", "le troisième alinéa") in commentary is relative to a provision of the Act cited
@@ -837,8 +900,7 @@ def _relative_targets(chain, text: str, memory: _Memory, index: ActIndex, last_e
     if base is None:
         return none
     bases = [crossrefs._render(base)]
-    breaks = [m.end() for m in _NEW_PARAGRAPH.finditer(text, 0, chain.start)]
-    paragraph_start = breaks[-1] if breaks else 0
+    paragraph_start = layout.paragraph_start(chain.start)
     for earlier in reversed(recent):
         if earlier.start < paragraph_start:
             break
@@ -917,6 +979,28 @@ OTHER_ACT_NAMES: tuple[tuple[str, str | None], ...] = (
      r"|loi\s+(?:«\s*)?Informatique\s+et\s+libertés(?:\s*»)?|[Cc]ode\s+(?:du|de\s+la|des|de\s+l['’])\s*[\w-]+", None),
 )
 _NICKNAMES = re.compile("|".join(f"(?P<n{i}>{pattern})" for i, (pattern, _) in enumerate(OTHER_ACT_NAMES)))
+
+
+def _first_letters(patterns) -> str:
+    """The letters the alternatives of ``patterns`` start with ("GDPR|[Mm]arket" -> "GMm")."""
+    letters = set()
+    for pattern in patterns:
+        depth, start = 0, 0
+        for i, char in enumerate(pattern + "|"):
+            if char in "([":
+                depth += char == "("
+            if char == ")":
+                depth -= 1
+            if char == "|" and depth == 0:
+                alternative = pattern[start:i]
+                letters |= set(re.match(r"\[([^\]]+)\]", alternative).group(1)) if alternative.startswith("[") \
+                    else {alternative[0]}
+                start = i + 1
+    return "".join(sorted(letters))
+
+
+#: Where a nickname may start: a word beginning with the first letter of one.
+_NICKNAME_STARTS = re.compile(rf"\b[{_first_letters(p for p, _ in OTHER_ACT_NAMES)}]")
 #: How commentary names the AI Act itself.
 _OWN_NAMES = re.compile(rf"\b(?:RIA|AI{_WS}+Act|AIA|(?:Regulation|[Rr]èglement){_WS}*\((?:EU|UE)\){_WS}*2024/1689"
                         rf"|règlement{_WS}+(?:IA|sur{_WS}+l{_APOS}{_WS}*(?:IA|intelligence{_WS}+artificielle))"
@@ -976,9 +1060,12 @@ def _act_mentions(text: str, items, lang: str) -> list[_Mention]:
         if len(year) == 2:
             year = ("19" if int(year) > 50 else "20") + year
         out.append(_Mention(m.start(), m.end(), f"{eli}/{year}/{int(number)}", m.group(0)))
-    for m in _NICKNAMES.finditer(text):
-        if re.match(r"\w", text[m.end():m.end() + 1] or " ") or (m.start() and text[m.start() - 1].isalnum()):
+    end = 0
+    for word in _NICKNAME_STARTS.finditer(text):  # a nickname only where a word starts with its first letter
+        m = _NICKNAMES.match(text, word.start()) if word.start() >= end else None
+        if m is None or re.match(r"\w", text[m.end():m.end() + 1] or " "):
             continue
+        end = m.end()
         out.append(_Mention(m.start(), m.end(), _nickname_act(m), m.group(0)))
     for m in _OWN_NAMES.finditer(text):
         out.append(_Mention(m.start(), m.end(), "self", m.group(0)))
@@ -991,7 +1078,40 @@ def _other(chain, text: str, end: int, act: str, words: str, reason: str) -> Fou
     return Found(chain.start, end, text[chain.start:end], "other", act=label, reason=reason, confidence=0.9)
 
 
-def _act_in_context(text: str, chain, mentions: list[_Mention]) -> Found | None:
+class _Layout:
+    """Where the paragraphs of a text start, where its notes begin and where it names acts
+    (found on first need), found once per text so that each citation looks its context up by
+    bisection."""
+
+    def __init__(self, text: str, items, lang: str):
+        self.text, self.items, self.lang = text, items, lang
+        self.breaks = [m.end() for m in _NEW_PARAGRAPH.finditer(text)]
+        heading = _NOTES_HEADING.search(text)
+        self.notes = heading.end() if heading else None  # where the heading "Notes" ends
+        self._mentions: list[_Mention] | None = None
+        self._starts: list[int] = []
+
+    def paragraph_start(self, pos: int) -> int:
+        """The start of the paragraph ``pos`` is in (after the last blank line before it)."""
+        i = bisect.bisect_right(self.breaks, pos) - 1
+        return self.breaks[i] if i >= 0 else 0
+
+    def in_a_note(self, paragraph: int) -> bool:
+        """Whether the paragraph starting at ``paragraph`` is a footnote: a numbered paragraph
+        after the heading "Notes"."""
+        return self.notes is not None and self.notes <= paragraph and _NOTE_START.match(self.text, paragraph) is not None
+
+    def mentions_between(self, start: int, end: int) -> list[_Mention]:
+        """The acts named from ``start`` to ``end``, in order."""
+        if self._mentions is None:
+            self._mentions = _act_mentions(self.text, self.items, self.lang)
+            self._starts = [x.start for x in self._mentions]
+        first = bisect.bisect_left(self._starts, start)
+        last = bisect.bisect_left(self._starts, end, lo=first)
+        return [x for x in self._mentions[first:last] if x.end <= end]
+
+
+def _act_in_context(text: str, chain, layout: _Layout) -> Found | None:
     """A citation that names no act, when its context says it is another act's (see
     :data:`OTHER_ACT_NAMES`); None when nothing says so."""
     after = _NICKNAME_AFTER.match(text, chain.end)
@@ -999,22 +1119,21 @@ def _act_in_context(text: str, chain, mentions: list[_Mention]) -> Found | None:
         m = _NICKNAMES.match(text, after.end())
         if m and not re.match(r"\w", text[m.end():m.end() + 1] or " "):
             return _other(chain, text, m.end(), _nickname_act(m), m.group(0), f"named after it: {m.group(0)}")
-    breaks = [b.end() for b in _NEW_PARAGRAPH.finditer(text, 0, chain.start)]
-    paragraph = breaks[-1] if breaks else 0
-    before = [x for x in mentions if paragraph <= x.start and x.end <= chain.start]
     same = _SAME_ACT.match(text, chain.end)
     pointer = _POINTER.search(text, max(0, chain.start - 60), chain.start)
-    near = [x for x in before if x.start >= chain.start - _WINDOW]
-    if (same or pointer) and near and near[-1].act != "self":
-        end = same.end() if same else chain.end
-        return _other(chain, text, end, near[-1].act, near[-1].words,
-                      f"the act named before it: {near[-1].words}")
-    if before and _NOTE_START.match(text, paragraph) and _NOTES_HEADING.search(text, 0, paragraph):
-        # a footnote (a numbered paragraph after the heading "Notes") about another act
-        first = before[0]
-        if first.act != "self" and all(x.act != "self" for x in before):
-            return _other(chain, text, chain.end, first.act, first.words,
-                          f"in a footnote about {first.words}")
+    paragraph = layout.paragraph_start(chain.start)
+    if same or pointer:
+        near = layout.mentions_between(max(paragraph, chain.start - _WINDOW), chain.start)
+        if near and near[-1].act != "self":
+            end = same.end() if same else chain.end
+            return _other(chain, text, end, near[-1].act, near[-1].words,
+                          f"the act named before it: {near[-1].words}")
+    if layout.in_a_note(paragraph):
+        # a footnote about another act
+        before = layout.mentions_between(paragraph, chain.start)
+        if before and before[0].act != "self" and all(x.act != "self" for x in before):
+            return _other(chain, text, chain.end, before[0].act, before[0].words,
+                          f"in a footnote about {before[0].words}")
     return None
 
 
@@ -1177,12 +1296,22 @@ def render_html_fragment(doc: LinkedDocument, href=None, anchors: bool = False) 
 
 
 def to_json(doc: LinkedDocument) -> dict:
+    """The linked document as JSON; every offset is into the text as the document gave it
+    (:attr:`LinkedDocument.original`)."""
+    def citation(c: Found) -> dict:
+        return c.as_dict(doc.index, doc.source)
+
+    provisions = []
+    for p in doc.provisions():
+        p = dict(p)
+        p["positions"] = [doc.source.span(s, e) for s, e in p["positions"]]
+        provisions.append(p)
     return {
-        "document": doc.iri, "name": doc.name, "language": doc.lang, "length": len(doc.text),
-        "citations": [c.as_dict(doc.index) for c in doc.citations],
-        "provisions": [{k: v for k, v in p.items()} for p in doc.provisions()],
-        "unresolved": [c.as_dict(doc.index) for c in doc.problems],
-        "otherActs": [c.as_dict(doc.index) for c in doc.other_acts],
+        "document": doc.iri, "name": doc.name, "language": doc.lang, "length": len(doc.original),
+        "citations": [citation(c) for c in doc.citations],
+        "provisions": provisions,
+        "unresolved": [citation(c) for c in doc.problems],
+        "otherActs": [citation(c) for c in doc.other_acts],
     }
 
 
@@ -1192,14 +1321,14 @@ def to_text(doc: LinkedDocument) -> str:
              f"{len(doc.citations)} citations: {len(doc.linked)} of the AI Act ({len(provisions)} provisions), "
              f"{len(doc.other_acts)} of other acts, {len(doc.problems)} unresolved"]
     for p in provisions:
-        where = ", ".join(str(s) for s, _ in p["positions"])
+        where = ", ".join(str(doc.source.span(s, e)[0]) for s, e in p["positions"])
         lines.append(f"  {p['label']:<40} ×{p['count']:<3} at {where}")
     if doc.problems:
         lines.append("Unresolved or ambiguous:")
-        lines += [f"  {c.start:>6} {c.quote!r}: {c.reason}" for c in doc.problems]
+        lines += [f"  {doc.original_span(c)[0]:>6} {c.quote!r}: {c.reason}" for c in doc.problems]
     if doc.other_acts:
         lines.append("Other acts (not linked):")
-        lines += [f"  {c.start:>6} {c.quote!r}: {c.act}" for c in doc.other_acts]
+        lines += [f"  {doc.original_span(c)[0]:>6} {c.quote!r}: {c.act}" for c in doc.other_acts]
     return "\n".join(lines) + "\n"
 
 
@@ -1237,11 +1366,46 @@ def to_graph(doc: LinkedDocument):
         g.add((target, OA.hasSelector, position))
         g.add((target, OA.hasSelector, quote))
         g.add((position, RDF.type, OA.TextPositionSelector))
-        g.add((position, OA.start, Literal(c.start, datatype=XSD.nonNegativeInteger)))
-        g.add((position, OA.end, Literal(c.end, datatype=XSD.nonNegativeInteger)))
+        start, end = doc.original_span(c)  # selectors select in the document as it was given
+        g.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+        g.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
         g.add((quote, RDF.type, OA.TextQuoteSelector))
-        g.add((quote, OA.exact, Literal(c.quote)))
+        g.add((quote, OA.exact, Literal(doc.original[start:end])))
     return g
+
+
+# -- into the store ---------------------------------------------------------------------------------
+
+def commentary_graph(doc: LinkedDocument) -> str:
+    """The named graph a linked document is loaded into: one a document, named from its IRI."""
+    from .store import COMMENTARY_GRAPHS
+
+    return COMMENTARY_GRAPHS + hashlib.sha256(doc.iri.encode("utf-8")).hexdigest()[:32]
+
+
+def commentary_triples(doc: LinkedDocument, loaded=None) -> bytes:
+    """The document's graph (:func:`to_graph`) as N-Triples, with the graph's own record: the
+    document it holds (``dct:source``) and when it was loaded (``dct:modified``)."""
+    import datetime
+
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, XSD
+
+    graph = to_graph(doc)
+    name = URIRef(commentary_graph(doc))
+    graph.add((name, DCTERMS.source, URIRef(doc.iri)))
+    loaded = loaded or datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    graph.add((name, DCTERMS.modified, Literal(loaded.isoformat(), datatype=XSD.dateTime)))
+    return graph.serialize(format="nt", encoding="utf-8")
+
+
+def load_commentary(store, doc: LinkedDocument, limits=None) -> tuple[str, int]:
+    """Load a linked document into ``store`` (embedded or a SPARQL server), in its own named
+    graph, in place of what an earlier load of the same document put there: then the pages
+    of the articles it cites list it ("Cited in commentary"). Gives the graph and its number
+    of triples."""
+    graph = commentary_graph(doc)
+    return graph, store.replace_graph(graph, commentary_triples(doc), limits)
 
 
 def render(doc: LinkedDocument, fmt: str) -> str:
@@ -1276,9 +1440,13 @@ def _standalone_html(doc: LinkedDocument) -> str:
 # -- the command line ---------------------------------------------------------------------------------
 
 def register_command(subparsers, store_options) -> None:
-    """``aiact-kg link FILE... [--format html|json|ttl|text] [--lang fr|en] [--default-act ACT]``."""
+    """``aiact-kg link FILE... [--format html|json|ttl|text] [--lang fr|en] [--default-act ACT] [--load]``."""
     p = subparsers.add_parser("link", help="link the citations of the AI Act in commentary (txt, md, html, docx, pdf)")
     p.add_argument("files", nargs="+", metavar="FILE", help="documents to link ('-' reads standard input)")
+    p.add_argument("--load", action="store_true",
+                   help="load each linked document into the store (--store PATH or --endpoint URL), in a named graph "
+                        "of its own that a new load of the same file replaces; article pages list it as "
+                        "commentary citing them. The output is then written only with -o")
     p.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
     p.add_argument("--lang", choices=("fr", "en"), help="language of the documents (default: detected in each)")
     p.add_argument("--default-act", default="ai-act", metavar="ACT",
@@ -1298,6 +1466,9 @@ def cmd_link(args) -> int:
     from .cli import UsageError, _write_output, open_store_from
 
     limits = input_limits.from_options(args, input_limits.CLI_LINK)
+    if args.load and not (args.store or args.endpoint):
+        raise UsageError("--load needs a store that outlives the command: give --store PATH (the embedded store "
+                         "on disk, as `aiact-kg serve --store PATH` serves it) or --endpoint URL")
     most = limits.max_bytes
     documents = []
     for name in args.files:
@@ -1320,18 +1491,33 @@ def cmd_link(args) -> int:
     for name, data, iri in documents:
         try:
             with input_limits.watch(limits, f"reading {name}"):
-                texts.append((name, read_document(data, name, limits.max_bytes), iri))
+                texts.append((name, read_source(data, name, limits.max_bytes), iri))
         except (DocumentError, input_limits.LimitExceeded) as exc:
             raise UsageError(f"{name}: {exc}") from None
-    index = ActIndex.from_store(open_store_from(args))
-    outputs = []
+    store = open_store_from(args)
+    index = ActIndex.from_store(store)
+    outputs, linked = [], []
     for name, text, iri in texts:
         try:
             with input_limits.watch(limits, f"linking {name}"):
-                outputs.append(render(link_text(text, index, args.lang, args.default_act, name=name, iri=iri),
-                                      args.format))
+                doc = link_text(text, index, args.lang, args.default_act, name=name, iri=iri)
+                linked.append(doc)
+                outputs.append(render(doc, args.format))
         except input_limits.LimitExceeded as exc:
             raise UsageError(f"{name}: {exc}") from None
+    if args.load:
+        for doc in linked:  # every document read and linked before the first is loaded
+            try:
+                with input_limits.watch(limits, f"loading {doc.name}"):
+                    graph, triples = load_commentary(store, doc, dataclasses.replace(limits, max_bytes=None))
+            except input_limits.LimitExceeded as exc:
+                raise UsageError(f"{doc.name}: {exc}; what an earlier load of it put in the store is left as "
+                                 "it was") from None
+            print(f"loaded {doc.name}: {len(doc.linked)} citations of the Act ({len(doc.provisions())} provisions), "
+                  f"{len(doc.other_acts)} of other acts, {len(doc.problems)} unresolved; {triples} triples into "
+                  f"<{graph}> of the {store.description}")
+        if not args.output:
+            return 0
     if args.format == "json" and len(outputs) > 1:
         joined = "[\n" + ",\n".join(o.rstrip() for o in outputs) + "\n]\n"
     elif args.format == "ttl" and len(outputs) > 1:

@@ -40,17 +40,23 @@ _HEAD_WORDS = frozenset("art arts pt pts al cons par para paras rec recs chap se
 
 @dataclass
 class Normalised:
-    """The normalised text and, for each of its characters, the offset in the source text."""
+    """The normalised text and, for each of its characters, the offset in the source text (the
+    text as extracted, ``original``)."""
 
     text: str
     source: list[int]
+    original: str = ""
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
-        """Where the characters ``start:end`` of the normalised text come from in the source."""
+        """Where the characters ``start:end`` of the normalised text come from in the source:
+        from the character the first comes from to the end of the one the last comes from
+        (with the combining marks of a letter composed from several characters)."""
         if not self.source:
             return start, end
         first = self.source[min(start, len(self.source) - 1)]
         last = self.source[min(max(end - 1, start), len(self.source) - 1)] + 1
+        while last < len(self.original) and unicodedata.combining(self.original[last]):
+            last += 1
         return first, max(first, last)
 
 
@@ -186,10 +192,17 @@ def split_columns(page: str) -> str:
     the run of at least two blank character positions found at the same place on most long
     lines; the left column is read first, then the right one. A page with no gutter is
     returned as it is."""
+    lines = _column_lines(page)
+    return page if lines is None else "\n".join(text for text, _ in lines)
+
+
+def _column_lines(page: str) -> list[tuple[str, int]] | None:
+    """The lines of a page in two columns, left column first, each with the offset in ``page``
+    of its first character; None for a page with no gutter (see :func:`split_columns`)."""
     lines = page.split("\n")
     long_lines = [l for l in lines if len(l.strip()) > 20]
     if len(long_lines) < 6:
-        return page
+        return None
     width = max(len(l) for l in long_lines)
     best, best_score = None, 0.0
     for c in range(width // 4, 3 * width // 4):
@@ -198,10 +211,17 @@ def split_columns(page: str) -> str:
         if score > best_score:
             best, best_score = c, score
     if best is None or best_score < 0.5:
-        return page
-    left = [l[:best].rstrip() for l in lines]
-    right = [l[best:].strip() if len(l) > best else "" for l in lines]
-    return "\n".join(left + right)
+        return None
+    starts, pos = [], 0
+    for l in lines:
+        starts.append(pos)
+        pos += len(l) + 1
+    left = [(l[:best].rstrip(), start) for l, start in zip(lines, starts)]
+    right = []
+    for l, start in zip(lines, starts):
+        rest = l[best:]
+        right.append((rest.strip(), start + best + len(rest) - len(rest.lstrip())) if len(l) > best else ("", start + len(l)))
+    return left + right
 
 
 # -- text-level repairs ---------------------------------------------------------------------------------
@@ -282,6 +302,20 @@ def _kerning(t: _Text) -> None:
     t.sub(re.compile(r"\b[^\W\d_](?: [^\W\d_]){1,3}\b(?=\.?\s*\d)"), heads)
 
 
+#: A letter and the combining marks after it ("e" + U+0301), as some extractors give accents.
+_DECOMPOSED = re.compile("[^\u0300-\u036f][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
+def _composed(t: _Text) -> None:
+    """Accents as one character (Unicode NFC: "e" + U+0301 is "é"), each composed character
+    mapped to the letter it comes from."""
+    if unicodedata.is_normalized("NFC", t.text):
+        return
+    t.sub(_DECOMPOSED, lambda m: unicodedata.normalize("NFC", m.group(0)))
+    if not unicodedata.is_normalized("NFC", t.text):  # what is left (rare): character by character
+        t.sub(re.compile(r"[^\x00-\x7f]"), lambda m: unicodedata.normalize("NFC", m.group(0)))
+
+
 def _ligatures(t: _Text) -> None:
     t.sub(re.compile("[" + "".join(_LIGATURES) + "]"), lambda m: _LIGATURES[m.group(0)])
 
@@ -296,16 +330,18 @@ def _spaces(t: _Text) -> None:
 
 def normalise_pages(pages: list[str], columns: bool = False) -> Normalised:
     """The text of a PDF's pages, normalised (see the module's description); offsets in
-    :attr:`Normalised.source` are into ``PAGE_BREAK.join(pages)``. With ``columns`` each page is
-    first read column by column (:func:`split_columns`), and offsets are then into the pages
-    as read that way."""
-    if columns:
-        pages = [split_columns(p) for p in pages]
+    :attr:`Normalised.source` are into ``PAGE_BREAK.join(pages)``, the text as extracted. With
+    ``columns`` each page is first read column by column (:func:`split_columns`); offsets are
+    still into the pages as extracted."""
     offsets, pos = [], 0
     for page in pages:
         offsets.append(pos)
         pos += len(page) + len(PAGE_BREAK)
-    structured = _strip_furniture([_lines(unicodedata.normalize("NFC", p), o) for p, o in zip(pages, offsets)])
+    paged = []
+    for page, offset in zip(pages, offsets):
+        lines = _column_lines(page) if columns else None
+        paged.append(_lines(page, offset) if lines is None else [_Line(text, offset + at) for text, at in lines])
+    structured = _strip_furniture(paged)
     bodies: list[list[_Line]] = []
     notes: list[list[_Line]] = []
     for lines in structured:
@@ -334,6 +370,7 @@ def normalise_pages(pages: list[str], columns: bool = False) -> Normalised:
                     put("\n", None)
                 put(line.text, line.start)
     t = _Text("".join(chars), source)
+    _composed(t)
     _ligatures(t)
     _letter_spacing(t)
     vocabulary = Counter(w.casefold() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", t.text))
@@ -343,4 +380,4 @@ def normalise_pages(pages: list[str], columns: bool = False) -> Normalised:
                    {n: " ".join(line.text for line in note) for n, note in enumerate(notes, 1)})
     _spaces(t)
     _kerning(t)
-    return Normalised(t.text, t.source)
+    return Normalised(t.text, t.source, PAGE_BREAK.join(pages))

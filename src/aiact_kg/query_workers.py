@@ -22,176 +22,38 @@ and at most ``queue`` queries wait in all; beyond, the request is refused with 4
 ``Retry-After``. Stores that are not embedded (a SPARQL server, which has its own limits)
 answer in the request's thread.
 
-Answers carry at most ``limit`` rows or triples. Result sets are written here in the four
-formats of the SPARQL 1.1 Protocol, so a capped answer is well formed:
-
-- SPARQL 1.1 Query Results JSON Format, https://www.w3.org/TR/sparql11-results-json/
-- SPARQL Query Results XML Format, https://www.w3.org/TR/rdf-sparql-XMLres/
-- SPARQL 1.1 Query Results CSV and TSV Formats, https://www.w3.org/TR/sparql11-results-csv-tsv/
+Answers carry at most ``limit`` rows or triples; pyoxigraph's own serializers write them
+when the cost estimate of the query (:func:`aiact_kg.web.query_policy.estimate`) shows it
+cannot return more rows than that, and booleans and graphs always
+(:mod:`aiact_kg.query_engine`, what a worker runs).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import multiprocessing
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 import pyoxigraph
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions
 
+from .query_engine import (  # noqa: F401 - the endpoint takes them from here
+    ADDRESS_SPACE_MARGIN, GRAPH_FORMATS, RESULT_FORMATS, RESULT_TYPES, Answer, Channel, QueryFailed, answer,
+    run_query, serialize_solutions)
 from .sandbox import resident_bytes
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                "text/tab-separated-values")
-GRAPH_FORMATS = {
-    "text/turtle": pyoxigraph.RdfFormat.TURTLE,
-    "application/n-triples": pyoxigraph.RdfFormat.N_TRIPLES,
-    "application/ld+json": pyoxigraph.RdfFormat.JSON_LD,
-    "application/rdf+xml": pyoxigraph.RdfFormat.RDF_XML,
-}
-
-
-class QueryFailed(Exception):
-    """The query is wrong (``syntax``) or could not be answered: ``error``, ``timeout``,
-    ``memory``, ``busy`` (no worker in time), ``queue-full`` or ``client-busy`` (refused at once)."""
-
-    def __init__(self, reason: str, message: str):
-        super().__init__(message)
-        self.reason = reason
-
-
-@dataclass
-class Answer:
-    data: bytes
-    media_type: str
-    truncated: bool = False
-    form: str = "select"  # select, ask or graph
-
-
-# -- serializing ----------------------------------------------------------------------------------
-
-def _json_term(term) -> dict:
-    if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "literal", "value": str(term)}
-
-
-def _xml_term(term) -> str:
-    if isinstance(term, NamedNode):
-        return f"<uri>{xml_escape(term.value)}</uri>"
-    if isinstance(term, BlankNode):
-        return f"<bnode>{xml_escape(term.value)}</bnode>"
-    if isinstance(term, Literal):
-        if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{xml_escape(term.value)}</literal>"
-        if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{xml_escape(term.value)}</literal>"
-        return f"<literal>{xml_escape(term.value)}</literal>"
-    return f"<literal>{xml_escape(str(term))}</literal>"
-
-
-def _csv_field(term) -> str:
-    if term is None:
-        return ""
-    value = f"_:{term.value}" if isinstance(term, BlankNode) else term.value
-    if any(c in value for c in ',"\r\n'):
-        value = '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def _tsv_field(term) -> str:
-    if term is None:
-        return ""
-    return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def serialize_solutions(variables: list[str], rows: list[list], media_type: str) -> bytes:
-    """Rows (lists of terms or None, in the order of ``variables``) in one results format."""
-    if media_type == "application/sparql-results+xml":
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-        out += [f"<variable name={quoteattr(v)}/>" for v in variables]
-        out.append("</head>\n<results>")
-        for row in rows:
-            out.append("<result>")
-            out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                    for v, t in zip(variables, row) if t is not None]
-            out.append("</result>")
-        out.append("</results>\n</sparql>\n")
-        return "\n".join(out).encode("utf-8")
-    if media_type == "text/csv":
-        lines = [",".join(variables)] + [",".join(_csv_field(t) for t in row) for row in rows]
-        return ("\r\n".join(lines) + "\r\n").encode("utf-8")
-    if media_type == "text/tab-separated-values":
-        lines = ["\t".join(f"?{v}" for v in variables)] + ["\t".join(_tsv_field(t) for t in row) for row in rows]
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
-    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                      ensure_ascii=False).encode("utf-8")
-
-
-def serialize_boolean(value: bool, media_type: str) -> bytes:
-    word = "true" if value else "false"
-    if media_type == "application/sparql-results+xml":
-        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{word}</boolean></sparql>\n").encode()
-    if media_type in ("text/csv", "text/tab-separated-values"):
-        return f"{word}\n".encode()
-    return json.dumps({"head": {}, "boolean": bool(value)}).encode()
-
-
-def answer(result, results_type: str, graph_type: str, limit: int) -> Answer:
-    """Serialize a pyoxigraph query result, capped at ``limit`` rows or triples."""
-    if isinstance(result, QueryBoolean):
-        return Answer(serialize_boolean(bool(result), results_type), results_type, form="ask")
-    if isinstance(result, QuerySolutions):
-        variables = [v.value for v in result.variables]
-        rows = [[solution[v] for v in variables] for solution in islice(result, limit + 1)]
-        truncated = len(rows) > limit
-        return Answer(serialize_solutions(variables, rows[:limit], results_type), results_type, truncated)
-    triples = list(islice(result, limit + 1))
-    truncated = len(triples) > limit
-    data = pyoxigraph.serialize(triples[:limit], format=GRAPH_FORMATS[graph_type])
-    return Answer(data, graph_type, truncated, form="graph")
-
-
-def run_query(store: pyoxigraph.Store, text: str, results_type: str, graph_type: str, limit: int) -> Answer:
-    try:
-        return answer(store.query(text), results_type, graph_type, limit)
-    except SyntaxError as exc:
-        raise QueryFailed("syntax", str(exc)) from None
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise QueryFailed("error", str(exc)) from None
-
 
 # -- worker processes -----------------------------------------------------------------------------
 
 #: A light query that runs longer than this leaves the light lane (a new light worker starts).
 LIGHT_BUDGET = 0.5
-#: Address space of a worker beyond its resident memory cap (libraries reserve much more than they use).
-ADDRESS_SPACE_MARGIN = 3 * 1024 ** 3
 _STORE_MARKER = "aiact-kg-query-store"
 #: A shared store of an older graph that no worker opened for this long is removed.
 STALE_STORE_SECONDS = 24 * 3600
@@ -231,44 +93,56 @@ def shared_store(files: list[str], folder: Path | None = None) -> Path:
     return target
 
 
-def _serve(conn, location: str, memory: int) -> None:
-    """A worker: confine itself, open the shared store, then answer
-    (text, results type, graph type, limit) messages."""
-    from . import sandbox
+#: What a worker's interpreter runs: the package's folder first on its path, nothing of the server imported.
+_WORKER_CODE = ("import sys; sys.path.insert(0, sys.argv.pop(5)); "
+                "from aiact_kg.query_engine import main; main()")
 
-    try:
-        sandbox.deny_network()
-        confined = ""
-    except sandbox.SandboxUnavailable as exc:
-        confined = str(exc)
-    if memory:
-        sandbox.cap_memory(memory + ADDRESS_SPACE_MARGIN)
-    try:
-        store = pyoxigraph.Store.read_only(location)
-    except OSError as exc:
-        conn.send(("failed", str(exc)))
-        return
-    conn.send(("ready", confined))
-    while True:
+
+class _Process:
+    """A worker process: a fresh interpreter (``-I``: no environment variables, no user
+    site, no current folder on its path) that imports :mod:`aiact_kg.query_engine` only, and
+    talks to the server over a socket pair. A fresh interpreter rather than multiprocessing's
+    ``spawn``: that would also start a resource tracker process and import the server's main
+    module and multiprocessing's machinery in every worker, some 10 MiB each for nothing."""
+
+    def __init__(self, location: str, memory: int, lane: str):
+        ours, theirs = socket.socketpair()
         try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
-        if message is None:
-            return
+            self.popen = subprocess.Popen(
+                [sys.executable, "-I", "-c", _WORKER_CODE, str(theirs.fileno()), location, str(memory),
+                 f"aiact-kg-query-worker-{lane}", str(Path(__file__).resolve().parent.parent)],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self.conn = Channel(ours)
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.popen.poll()
+
+    def kill(self) -> None:
+        if self.popen.poll() is None:
+            try:
+                self.popen.kill()
+            except ProcessLookupError:
+                pass
+
+    def join(self, seconds: float) -> None:
         try:
-            conn.send(("ok", run_query(store, *message)))
-        except QueryFailed as exc:
-            conn.send((exc.reason, str(exc)))
-        except MemoryError:
-            conn.send(("memory", None))
-            return
-        except Exception as exc:  # a worker never dies of a query: the parent decides
-            conn.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
+            self.popen.wait(seconds)
+        except subprocess.TimeoutExpired:
+            pass
 
 
 class _Worker:
-    def __init__(self, process, conn, lane: str):
+    def __init__(self, process: _Process, conn, lane: str):
         self.process = process
         self.conn = conn
         self.lane = lane
@@ -308,7 +182,6 @@ class QueryPool:
         self.per_client = max(1, per_client)
         #: Why a worker could not confine itself ("" when every worker did).
         self.unconfined = ""
-        self._context = multiprocessing.get_context("spawn")
         self._cond = threading.Condition()
         self._idle: dict[str, list[_Worker]] = {"any": [], "light": []}
         self._members: dict[str, set[_Worker]] = {"any": set(), "light": set()}
@@ -328,12 +201,12 @@ class QueryPool:
             os.utime(self.location)  # in use: not a stale store
         except OSError:
             pass
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, self.location, self.memory), daemon=True,
-                                        name=f"aiact-kg-query-worker-{lane}")
-        process.start()
-        child.close()
-        worker = _Worker(process, parent, lane)
+        try:
+            process = _Process(self.location, self.memory, lane)
+        except OSError as exc:
+            logging.getLogger(__name__).warning("a query worker could not start: %s", exc)
+            return
+        worker = _Worker(process, process.conn, lane)
         with self._cond:
             self._members[lane].add(worker)
         threading.Thread(target=self._await_ready, args=(worker,), daemon=True).start()
@@ -400,7 +273,7 @@ class QueryPool:
         return None
 
     def query(self, text: str, results_type: str, graph_type: str, light: bool = False,
-              client: str = "") -> Answer:
+              client: str = "", most_rows: int | None = None) -> Answer:
         client = "" if light else client  # only heavy queries count against a client's share
         with self._cond:
             if client and self._clients[client] >= self.per_client:
@@ -425,7 +298,7 @@ class QueryPool:
                 finally:
                     self._waiting -= 1
         try:
-            return self._run(worker, (text, results_type, graph_type, self.limit))
+            return self._run(worker, (text, results_type, graph_type, self.limit, most_rows))
         finally:
             with self._cond:
                 self._clients[client] -= 1

@@ -45,7 +45,9 @@ from pyoxigraph import BlankNode, NamedNode, QueryBoolean
 from SPARQLWrapper import POST, SPARQLWrapper
 
 from . import build, limits as input_limits
-from .store import GRAPH_FORMATS, QueryError, QueryShape, Store, StoreError, prefixes, serialize_term, with_values
+from . import queries
+from .store import (GRAPH_FORMATS, QueryError, QueryShape, RdfData, Store, StoreError, prefixes, update_request as _update,
+                    with_values)
 
 #: The named graph that holds the product's graph when ``--graph`` is not given.
 DEFAULT_GRAPH = "graph"
@@ -72,6 +74,10 @@ _SERVER_SENTENCE = re.compile(r"[A-Za-z][^{}\[\]\"<>]*(?:cancell?ed|time ?out|ti
 _RETRY_STATUS = {429, 502, 503, 504}
 #: A server that refuses a chunk with one of these may take it in halves.
 _SPLIT_STATUS = {400, 413, 414, 500}
+#: A query that names graphs (GRAPH ?g { … }) is given the graphs of linked commentary too.
+_GRAPH_KEYWORD = re.compile(r"\bGRAPH(?:\s*[?$<]|\s+[\w-]*:)", re.IGNORECASE)
+#: Seconds the list of commentary graphs on a server is kept before it is read again.
+COMMENTARY_REFRESH = 30.0
 
 
 def default_graph(base: str | None = None) -> str:
@@ -274,6 +280,7 @@ class RemoteStore(Store):
         self.backoff = backoff
         self.description = f"SPARQL server {self.endpoint} (graph <{self.graph}>)"
         self._http = _Http([self.endpoint, self.update_endpoint, self.store_endpoint], user, password, timeout)
+        self._commentary: tuple[float, list[dict]] | None = None  # (when read, rows)
 
     # queries ----------------------------------------------------------------------------------
 
@@ -309,6 +316,9 @@ class RemoteStore(Store):
         endpoint.queryType = form
         if in_graph:
             endpoint.addDefaultGraph(self.graph)
+            if _GRAPH_KEYWORD.search(text):  # the commentary's graphs, beside the Act's, as on the embedded store
+                for row in self.commentary():
+                    endpoint.addNamedGraph(row["graph"].value)
         accept = _RESULTS_ACCEPT if form in ("SELECT", "ASK") else _GRAPH_ACCEPT
         endpoint.addCustomHttpHeader("Accept", accept)
         try:
@@ -391,6 +401,27 @@ class RemoteStore(Store):
                            in_graph=False)
         return int(next(iter(rows))["n"].value)
 
+    def commentary(self) -> list[dict]:
+        """The graphs of linked commentary on the server, read again after
+        :data:`COMMENTARY_REFRESH` seconds (another process may have loaded some)."""
+        now = time.monotonic()
+        if self._commentary is None or now - self._commentary[0] > COMMENTARY_REFRESH:
+            rows = list(self._query(queries.load("commentary-graphs").text, None, in_graph=False))
+            self._commentary = (now, [{name: row[name] for name in ("graph", "document", "loaded")} for row in rows])
+        return self._commentary[1]
+
+    def replace_graph(self, graph: str, data: bytes, limits: "input_limits.Limits | None" = None) -> int:
+        """The named graph ``graph`` replaced by the N-Triples ``data``, the way the Act's graph is
+        loaded (:meth:`load`: a temporary graph, counted, then moved in one update)."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="aiact-kg-") as folder:
+            path = Path(folder) / "graph.nt"
+            path.write_bytes(data)
+            report = self.load([path], graph=graph, limits=limits)
+        self._commentary = None
+        return report.triples
+
     # updates ----------------------------------------------------------------------------------
 
     def update(self, text: str) -> None:
@@ -435,10 +466,12 @@ class RemoteStore(Store):
 
     def load(self, files: Iterable[Path | str] | None = None, *, chunk_triples: int = 10_000,
              chunk_bytes: int = 4_000_000, progress: Callable[[int, int], None] | None = None,
-             limits: "input_limits.Limits | None" = None) -> LoadReport:
-        """Replace the named graph with the triples of N-Triples ``files`` (the built graph
-        by default): chunks into a fresh temporary graph, a count check, then one ``MOVE``."""
+             limits: "input_limits.Limits | None" = None, graph: str | None = None) -> LoadReport:
+        """Replace the named graph (``graph``, the Act's graph by default) with the triples of
+        N-Triples ``files`` (the built graph by default): chunks into a fresh temporary graph,
+        a count check, then one ``MOVE``."""
         start = time.perf_counter()
+        target = _checked_graph(graph) if graph else self.graph
         files = [Path(f) for f in files] if files is not None else build.graph_files(self.base)
         if limits is not None:
             size = sum(f.stat().st_size for f in files if f.is_file())
@@ -449,8 +482,8 @@ class RemoteStore(Store):
         if limits is not None and limits.max_triples is not None and total > limits.max_triples:
             raise StoreError(f"the graph to load has {total:,} triples; loads over {limits.max_triples:,} are "
                              f"refused (raise the limit with {limits.how('max_triples')})")
-        self._drop_stale_loads()
-        temporary = f"{self._loading_prefix()}{uuid.uuid4()}"
+        self._drop_stale_loads(target)
+        temporary = f"{self._loading_prefix(target)}{uuid.uuid4()}"
         sent = 0
         try:
             if progress:
@@ -465,25 +498,25 @@ class RemoteStore(Store):
             held = self.graph_size(temporary)
             if held != total:
                 raise StoreError(f"the server at {self.endpoint} holds {held} of the {total} triples sent to "
-                                 f"<{temporary}>; <{self.graph}> was left as it was")
-            self.update(_update("MOVE GRAPH ?source TO GRAPH ?target", source=temporary, target=self.graph))
+                                 f"<{temporary}>; <{target}> was left as it was")
+            self.update(_update("MOVE GRAPH ?source TO GRAPH ?target", source=temporary, target=target))
         except BaseException:
             self._drop_quietly(temporary)
             raise
-        return LoadReport(self.graph, total, time.perf_counter() - start)
+        return LoadReport(target, total, time.perf_counter() - start)
 
-    def _loading_prefix(self) -> str:
-        """Temporary graphs of loads into this graph are named with this prefix."""
+    def _loading_prefix(self, graph: str | None = None) -> str:
+        """Temporary graphs of loads into a graph (this one by default) are named with this prefix."""
         import hashlib
 
-        return f"urn:aiact-kg:loading:{hashlib.sha256(self.graph.encode()).hexdigest()[:16]}:"
+        return f"urn:aiact-kg:loading:{hashlib.sha256((graph or self.graph).encode()).hexdigest()[:16]}:"
 
-    def _drop_stale_loads(self) -> None:
+    def _drop_stale_loads(self, graph: str | None = None) -> None:
         """Drop what an interrupted load (killed before it could clean up) left on the server:
         temporary graphs of loads into this graph. One load into a graph at a time."""
         try:
             rows = self._query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix)) }",
-                               {"prefix": self._loading_prefix()}, in_graph=False)
+                               {"prefix": self._loading_prefix(graph)}, in_graph=False)
             stale = [row["g"].value for row in rows]
         except StoreError:
             return  # the load itself says what is wrong with the server, after its retries
@@ -508,7 +541,7 @@ class RemoteStore(Store):
         if self.store_endpoint:
             self._post_graph(graph, chunk.data)
             return
-        data = _Data(chunk.data.decode("utf-8"))
+        data = RdfData(chunk.data.decode("utf-8"))
         if chunk.blank_nodes:
             # Virtuoso refuses blank nodes in INSERT DATA; a template with an empty WHERE
             # clause inserts the same triples on every SPARQL 1.1 server.
@@ -531,22 +564,6 @@ class _Triples(list):
 
     def serialize(self, format) -> bytes:
         return pyoxigraph.serialize(self, format=format)
-
-
-class _Data(str):
-    """N-Triples lines written by pyoxigraph, inserted as they are into an update request."""
-
-
-def _update(template: str, **terms) -> str:
-    """An update request from a fixed template: each ``?name`` replaced by a serialized IRI
-    (or by N-Triples data), never by raw text."""
-    def fill(match):
-        value = terms[match.group(1)]
-        if isinstance(value, _Data):
-            return value
-        return serialize_term(NamedNode(value))
-
-    return re.sub(r"\?(\w+)", fill, template)
 
 
 # -- chunks -----------------------------------------------------------------------------------

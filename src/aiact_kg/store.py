@@ -11,6 +11,7 @@ the embedded store falls back to pyoxigraph's substitution (SPARQL SEP-0007).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping, Union
 
@@ -18,24 +19,15 @@ import pyoxigraph
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Variable
 
 from . import build, queries
+from .query_engine import GRAPH_FORMATS, RESULT_FORMATS  # noqa: F401 - by media type, for the protocol
 
 Term = Union[NamedNode, BlankNode, Literal]
 Row = dict[str, Term]
 
-#: Result formats of the SPARQL protocol, by media type.
-RESULT_FORMATS = {
-    "application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": pyoxigraph.QueryResultsFormat.XML,
-    "text/csv": pyoxigraph.QueryResultsFormat.CSV,
-    "text/tab-separated-values": pyoxigraph.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "text/turtle": pyoxigraph.RdfFormat.TURTLE,
-    "application/n-triples": pyoxigraph.RdfFormat.N_TRIPLES,
-    "application/ld+json": pyoxigraph.RdfFormat.JSON_LD,
-    "application/rdf+xml": pyoxigraph.RdfFormat.RDF_XML,
-}
 _FINGERPRINT_FILE = "aiact-kg-graph"
+#: Named graphs of linked commentary, one a document (``aiact-kg link --load``): this prefix
+#: and a digest of the document's IRI. The Act's graph never holds commentary.
+COMMENTARY_GRAPHS = "urn:aiact-kg:commentary:"
 
 
 def prefixes(base: str) -> dict[str, str]:
@@ -198,6 +190,12 @@ class QueryShape:
         self.blocks.setdefault(target.offset, set()).update(group.in_expressions)
 
 
+@lru_cache(maxsize=256)
+def _shape(text: str) -> QueryShape:
+    """The shape of a query text, read once: pages run the same named queries again and again."""
+    return QueryShape(text)
+
+
 def serialize_term(term) -> str:
     """A term in SPARQL syntax: an IRI or a literal as N-Triples writes it (escaped)."""
     if isinstance(term, (NamedNode, Literal)):
@@ -205,6 +203,33 @@ def serialize_term(term) -> str:
     if isinstance(term, BlankNode):
         raise QueryError("a blank node cannot be a binding written into a query: its label is local to one answer")
     raise QueryError(f"cannot bind a {type(term).__name__} in a query")
+
+
+class RdfData(str):
+    """N-Triples lines written by pyoxigraph, put as they are into an update request."""
+
+
+def update_request(template: str, **terms) -> str:
+    """An update request from a fixed template: each ``?name`` replaced by a serialized IRI
+    (or by :class:`RdfData`), never by raw text."""
+    def fill(match):
+        value = terms[match.group(1)]
+        if isinstance(value, RdfData):
+            return value
+        return serialize_term(NamedNode(value))
+
+    return re.sub(r"\?(\w+)", fill, template)
+
+
+def ntriples(data: bytes, what: str = "the data") -> tuple[RdfData, int]:
+    """N-Triples data as pyoxigraph reads and writes it back, and its number of triples;
+    ``StoreError`` naming the line when it is not N-Triples."""
+    try:
+        triples = list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    except SyntaxError as exc:
+        raise StoreError(f"{what} is not N-Triples: {exc}") from None
+    written = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) if triples else b""
+    return RdfData(written.decode("utf-8")), len(triples)
 
 
 def with_values(text: str, bindings: Mapping[str, object] | None) -> str:
@@ -217,7 +242,7 @@ def with_values(text: str, bindings: Mapping[str, object] | None) -> str:
     for name in terms:
         if not _VARIABLE_NAME.match(name):
             raise QueryError(f"{name!r} is not a variable name")
-    shape = QueryShape(text)
+    shape = _shape(text)
     if shape.short_construct:
         raise QueryError("bindings need a CONSTRUCT query with a template: CONSTRUCT { … } WHERE { … }")
     if shape.where is None:
@@ -251,7 +276,7 @@ class Store:
         if not isinstance(result, QuerySolutions):
             raise QueryError("expected a SELECT query")
         names = [v.value for v in result.variables]
-        return [{name: row[name] for name in names if row[name] is not None} for row in result]
+        return [{name: value for name, value in zip(names, row) if value is not None} for row in result]
 
     def ask(self, text: str, bindings: Mapping[str, object] | None = None) -> bool:
         result = self._query(text, bindings)
@@ -287,6 +312,21 @@ class Store:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return int(rows[0]["n"].value)
 
+    # -- linked commentary: a named graph per document, beside the Act's graph
+    def replace_graph(self, graph: str, data: bytes, limits=None) -> int:
+        """Put the N-Triples ``data`` in the named graph ``graph`` in place of what it held;
+        the number of triples it now holds."""
+        raise StoreError(f"{self.description} cannot hold linked commentary")
+
+    def commentary(self) -> list[Row]:
+        """The graphs of linked commentary (named query ``commentary-graphs``): ``graph``,
+        ``document`` and when it was ``loaded``."""
+        return self.select(queries.load("commentary-graphs").text, None)
+
+    def commentary_stamp(self) -> tuple:
+        """What changes when commentary is loaded: pages that list it are cached under it."""
+        return tuple(sorted((row["graph"].value, row["loaded"].value) for row in self.commentary()))
+
 
 class EmbeddedStore(Store):
     """pyoxigraph, in memory or on disk at ``path``, loaded from the build cache."""
@@ -296,7 +336,12 @@ class EmbeddedStore(Store):
         self.base = build.configured_base(base)
         self.files = list(files) if files is not None else build.graph_files(self.base)
         self.description = f"embedded store ({self.path or 'in memory'})"
-        self._store = pyoxigraph.Store(str(self.path)) if self.path else pyoxigraph.Store()
+        try:
+            self._store = pyoxigraph.Store(str(self.path)) if self.path else pyoxigraph.Store()
+        except OSError as exc:
+            raise StoreError(f"the store at {self.path} cannot be opened ({exc}); a store on disk is used by one "
+                             "process at a time: stop the server using it, or load into a SPARQL server") from None
+        self._stamp: tuple | None = None
         self._load()
 
     def _signature(self) -> str:
@@ -307,7 +352,7 @@ class EmbeddedStore(Store):
         if marker is not None and marker.is_file() and marker.read_text() == self._signature():
             return
         if marker is not None:
-            self._store.clear()
+            self._store.clear_graph(pyoxigraph.DefaultGraph())  # the Act's graph; loaded commentary stays
         for path in self.files:
             self._store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
         if marker is not None:
@@ -329,6 +374,25 @@ class EmbeddedStore(Store):
             raise QueryError(str(exc)) from None
         except OSError as exc:
             raise StoreError(str(exc)) from None
+
+    def replace_graph(self, graph: str, data: bytes, limits=None) -> int:
+        """In one update (all or nothing): the named graph ``graph`` emptied, then given ``data``."""
+        triples, count = ntriples(data)
+        try:
+            self._store.update(update_request("DROP SILENT GRAPH ?graph ; INSERT DATA { GRAPH ?graph { ?triples } }",
+                                              graph=graph, triples=triples))
+            if self.path:
+                self._store.flush()
+        except (OSError, RuntimeError, SyntaxError) as exc:
+            raise StoreError(f"{self.description}: <{graph}> could not be replaced ({exc})") from None
+        self._stamp = None
+        return count
+
+    def commentary_stamp(self) -> tuple:
+        """Kept until this store loads commentary: no other process writes to it while it is open."""
+        if self._stamp is None:
+            self._stamp = super().commentary_stamp()
+        return self._stamp
 
     def export(self, media_type: str) -> bytes:
         """The whole graph in one RDF format."""

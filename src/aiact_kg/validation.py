@@ -1,4 +1,5 @@
-"""Validate a description of an AI system against the Act. This module owns pyshacl.
+"""Validate a description of an AI system against the Act. This module owns pyshacl, with
+:mod:`aiact_kg.shacl`, which runs the shapes.
 
 A description (Turtle, JSON-LD, RDF/XML or N-Triples) goes through four steps:
 
@@ -43,7 +44,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
-from . import build, limits as input_limits, paths, queries
+from . import build, limits as input_limits, paths, queries, shacl
 from .explanation import Evidence, Fact, SourceText
 from .legal_order import sort_key
 from .mapping import Mapper, Reading
@@ -438,6 +439,7 @@ class Engine:
         self.shapes_folder = Path(shapes) if shapes else paths.SHAPES
         self.ontology_folders = [Path(f) for f in ontology] if ontology else [paths.ONTOLOGY]
         self.shapes = self._load_shapes()
+        self.prepared = self._prepare_shapes()
         self.shape_obligations = self._shape_obligations()
         self.shape_names = self._shape_names()
         self.ontology = self._load_ontology()
@@ -464,6 +466,12 @@ class Engine:
         if lines:
             graph.parse(data="\n".join(lines), format="nt")
         return graph
+
+    def _prepare_shapes(self) -> shacl.PreparedShapes:
+        try:
+            return shacl.PreparedShapes(self.shapes)
+        except Exception as exc:  # a fault of the shapes, reported in one line
+            raise EngineError(f"the shapes cannot be prepared: {exc}") from None
 
     def _shape_obligations(self) -> dict:
         """Shape -> the obligation it checks; a property shape inherits its node shape's."""
@@ -675,19 +683,14 @@ class Engine:
         return self.mapper.apply(graph, self.artefact_classes)
 
     def _run_shapes(self, graph: rdflib.Graph) -> rdflib.Graph:
-        import pyshacl
-
         with self._lock:  # pyshacl's shape objects are not meant to be shared by threads
             try:
                 # The ontology extract goes into the data graph itself: pyshacl's ont_graph is
                 # mixed in as another graph of a dataset, which SPARQL rules do not see.
                 graph.addN((s, p, o, graph) for s, p, o in self.ontology)
-                _, results, _ = pyshacl.validate(
-                    graph, shacl_graph=self.shapes, advanced=True,
-                    inference="none", inplace=True, allow_warnings=True, allow_infos=True)
+                return self.prepared.validate(graph)
             except Exception as exc:  # a fault of the shapes, reported in one line
                 raise EngineError(f"the shapes could not be applied: {exc}") from None
-        return results
 
     def _findings(self, results: rdflib.Graph, on: date, data: rdflib.Graph) -> list[Finding]:
         findings = []

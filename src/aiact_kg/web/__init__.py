@@ -29,12 +29,15 @@ Configuration (``create_app({...})``):
 ``SPARQL_MEMORY``    resident memory a query process may reach, bytes (512 MiB); past it, 503
 ``SPARQL_QUEUE``     queries that may wait for a worker (16); beyond, 429 with Retry-After
 ``SPARQL_PER_CLIENT`` heavy queries one client address may have running or waiting (2)
+``SPARQL_IN_PROCESS`` answer queries of a small cost estimate in the server process (True)
 ``PAGE_CACHE``       keep rendered pages (True): the graph does not change while served
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import threading
 
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -50,6 +53,7 @@ DEFAULTS = {
     "SPARQL_MEMORY": 512 * 1024 * 1024,
     "SPARQL_QUEUE": 16,
     "SPARQL_PER_CLIENT": 2,
+    "SPARQL_IN_PROCESS": True,
     "PAGE_CACHE": True,
     "PAGE_CACHE_SIZE": 4096,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -62,6 +66,8 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
+SECURITY_HEADERS = [("Content-Security-Policy", CONTENT_SECURITY_POLICY), ("X-Content-Type-Options", "nosniff"),
+                    ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY")]
 
 BLUEPRINTS = ("browse", "printview", "search", "sparql", "definitions", "obligations", "timeline",
               "ontology_docs", "validate", "link", "coverage", "download", "resources")
@@ -90,20 +96,37 @@ def create_app(config: dict | None = None) -> Flask:
         module = importlib.import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)
 
-    from . import i18n
+    from . import i18n, sparql
 
-    app.wsgi_app = i18n.LanguagePrefix(app.wsgi_app)
+    app.wsgi_app = i18n.LanguagePrefix(sparql.FastPath(app, app.wsgi_app, SECURITY_HEADERS))
     app.jinja_env.globals.update(nav_items=_nav_items, lang_url=_lang_url, href=_href, label_of=_label_of,
                                  link=_link, _=i18n.gettext, ui_lang=i18n.interface_lang, ui_path=i18n.ui_path,
                                  switch_url=i18n.switch_url, translate=i18n.translate,
                                  lang_query=i18n.lang_query)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.bytecode_cache = _template_cache()
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     warm(app, workers=False)
     return app
+
+
+def _template_cache():
+    """Compiled templates kept in the build cache (``templates/``), so that a fresh process
+    does not compile them again before its first page; Jinja checks each against its
+    template's source. None where the cache cannot be written: templates are compiled then."""
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = paths.cache_dir() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK):
+        return None
+    return FileSystemBytecodeCache(str(folder))
 
 
 def _nav_items() -> list[tuple[str, str]]:
@@ -160,10 +183,8 @@ def _lang_url(lang: str) -> str:
 
 
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    for name, value in SECURITY_HEADERS:
+        response.headers.setdefault(name, value)
     return response
 
 
@@ -197,21 +218,36 @@ def _unexpected_error(error: Exception):
 
 
 def warm(app: Flask, workers: bool = True) -> None:
-    """Work out at start what every request would otherwise wait for on first use: the
-    subdivisions and terms of the graph, the search index, the SPARQL editor's vocabulary and
-    (``workers``) the query processes of /sparql, which ``serve`` starts before it listens and
-    tests start on first use."""
-    from . import search, sparql, sparql_editor
+    """Work out at start what every page would otherwise wait for on first use: the
+    subdivisions and terms of the graph and their index; and, for ``serve`` (``workers``), the
+    query processes of /sparql, started before it listens (tests start them on first use), and
+    in the background while the server starts, the search index (a search that comes first
+    waits for it), the SPARQL editor's vocabulary and the facts of the Act's text (pages ask
+    their own queries until they are there: :func:`printed.text_facts_ready`). Without
+    ``workers`` the search index is built by the first search, the vocabulary by the first
+    editor and the text's facts after the first page that needs them, so that the first page
+    of a fresh process is not kept waiting for them."""
+    from . import printed, sparql
 
     with app.app_context():
         s = site()
         s.subdivisions, s.terms, s.term_matchers  # noqa: B018 (computed and kept)
-        search.index(app)
-        sparql_editor.vocabulary()
+        sparql.statistics(app)  # read in a thread of their own: the endpoint's cost estimates
         if workers:
+            threading.Thread(target=_warm_in_background, args=(app,), name="warm", daemon=True).start()
+            printed.prepare_text_facts(s)
             pool = sparql.pool()
             if pool is not None:
                 pool.wait_ready()
+
+
+def _warm_in_background(app: Flask) -> None:
+    """The search index and the SPARQL editor's vocabulary, for ``serve`` while it starts."""
+    from . import search, sparql_editor
+
+    with app.app_context():
+        search.index(app)
+        sparql_editor.vocabulary()
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -242,6 +278,9 @@ def cmd_serve(args) -> int:
         raise UsageError(f"--port {args.port}: expected a port number from 1 to 65535")
     if args.sparql_timeout <= 0:
         raise UsageError("--sparql-timeout: expected a positive number of seconds")
+    from ..sandbox import few_malloc_arenas
+
+    few_malloc_arenas()  # before the store, the request threads and the query threads allocate
     store = open_store_from(args)
     if args.sparql_memory < 64 or args.sparql_workers < 1:
         raise UsageError("--sparql-memory: at least 64 (MiB); --sparql-workers: at least 1")

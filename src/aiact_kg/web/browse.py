@@ -56,11 +56,16 @@ def home():
 def _render_home(lang: str) -> str:
     s = site()
     shown = text_lang(lang)
-    act = s.run("act", lang=shown)
-    dates = s.run("application-dates", lang=shown)
+    act = s.shared("act", lang=shown)
     return render_template("browse/home.html", lang=lang, shown=shown, act=act[0] if act else {},
-                           dates=application_dates(dates), structure=structure(s, shown),
-                           recitals=s.run("recitals"), eur_lex=EUR_LEX)
+                           dates=act_dates(s, shown), structure=structure(s, shown),
+                           recitals=s.shared("recitals"), eur_lex=EUR_LEX)
+
+
+def act_dates(s: Site, lang: str) -> list[dict]:
+    """The application dates of the graph (:func:`application_dates`), worked out once per
+    language: every page with dates reads this one list."""
+    return s.fact(("application-dates", lang), lambda: application_dates(s.shared("application-dates", lang=lang)))
 
 
 def application_dates(rows: list[dict]) -> list[dict]:
@@ -105,10 +110,15 @@ def dates_applying(s: Site, dates: list[dict], local_id: str, containers: set[st
 
 
 def structure(s: Site, lang: str) -> dict:
-    """Chapters (with their sections and articles) and annexes, from ``structure``."""
+    """Chapters (with their sections and articles) and annexes, from ``structure``: worked out
+    once per language, and shared by every page that lists them (read it, never change it)."""
+    return s.fact(("structure", lang), lambda: _structure(s, lang))
+
+
+def _structure(s: Site, lang: str) -> dict:
     items: dict[str, dict] = {}
     children: dict[str, list] = {}
-    for row in s.run("structure", lang=lang):
+    for row in s.shared("structure", lang=lang):
         iri = row["item"].value
         item = items.setdefault(iri, {
             "iri": iri, "id": iri.rsplit("/", 1)[-1], "kind": row["kind"].value.rsplit("#", 1)[-1],
@@ -133,14 +143,25 @@ def render_subdivision(local_id: str, lang: str) -> str:
     kind = s.subdivisions[local_id]
     if kind in ("Chapter", "Section", "EnactingTerms", "Preamble"):
         return s.cached(("contents", local_id, lang), lambda: _render_contents(s, local_id, kind, lang))
-    return s.cached(("provision", local_id, lang), lambda: _render_provision(s, local_id, kind, lang))
+    # an article page lists the commentary that cites it: a new page once commentary is loaded
+    stamp = s.store.commentary_stamp() if kind == "Article" or local_id.startswith("art_") else ()
+    return s.cached(("provision", local_id, lang, stamp), lambda: _render_provision(s, local_id, kind, lang))
 
 
 def _crumbs(s: Site, local_id: str, lang: str) -> list[dict]:
-    """The subdivision and its containers, outermost first."""
-    rows = s.run("provision", provision=s.iri(local_id), lang=lang)
-    by_iri = {row["ancestor"].value: row for row in rows}
-    chain, iri = [], s.iri(local_id).value
+    """The subdivision and its containers, outermost first: the rows of ``provision`` for it,
+    found in those of every subdivision (``subdivision-heads``, read once per language)."""
+    if printed.text_facts_ready(s):
+        by_iri = printed.heads(s, lang)
+    else:
+        by_iri = {row["ancestor"].value: row for row in s.run("provision", provision=s.iri(local_id), lang=lang)}
+    return chain_of(by_iri, s.iri(local_id).value)
+
+
+def chain_of(by_iri: dict[str, dict], iri: str) -> list[dict]:
+    """The subdivision ``iri`` and its containers, outermost first, from rows of ``provision``
+    (or ``subdivision-heads``) by subdivision IRI."""
+    chain = []
     while iri in by_iri and len(chain) < 12:
         row = by_iri[iri]
         chain.append({"id": row["id"].value, "kind": row["kind"].value.rsplit("#", 1)[-1],
@@ -156,7 +177,8 @@ def _neighbours(s: Site, local_id: str) -> tuple[str | None, str | None]:
     prefix = local_id.split("_", 1)[0] + "_"
     if "." in local_id or prefix not in ("art_", "anx_", "rct_"):
         return None, None
-    same = sorted((i for i in s.subdivisions if i.startswith(prefix) and "." not in i), key=sort_key)
+    same = s.fact(("in-order", prefix), lambda: sorted(
+        (i for i in s.subdivisions if i.startswith(prefix) and "." not in i), key=sort_key))
     position = same.index(local_id)
     before = same[position - 1] if position > 0 else None
     after = same[position + 1] if position + 1 < len(same) else None
@@ -174,7 +196,7 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     notes = printed.footnote_links(footnotes)
     texts = {}
     for language in ("en", "fr") if lang == "both" else (lang,):
-        texts[language] = printed.tree(s.run("provision-parts", provision=iri, lang=language), iri.value)
+        texts[language] = printed.provision_tree(s, iri.value, language)
     if texts.get(shown) is None and lang != "both":
         abort(404, description=f"{me['label']} has no text in this language.")
     if lang == "both":
@@ -188,14 +210,14 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     cites = _cites(s, iri, shown, page)
     recitals = related_recitals(s, iri, shown) if kind == "Article" else {"connected": [], "guessed": []}
     explains = s.run("explained-articles", recital=iri, lang=shown) if kind == "Recital" else []
-    obligations = sorted(s.run("article-obligations", provision=iri, lang=shown) if article else [],
+    obligations = sorted(statement_rows(s, iri, shown) if article else [],
                          key=lambda row: (sort_key(row["sourceId"].value), sort_key(row["obligation"].value)))
     statement_kinds = kind_counts([{"kind": row["kind"].value.rsplit("#", 1)[-1]} for row in obligations], shown)
     containers = {c["id"] for c in crumbs}
-    applies = dates_applying(s, application_dates(s.run("application-dates", lang=shown)), local_id, containers)
+    applies = dates_applying(s, act_dates(s, shown), local_id, containers)
     commentary = s.run("cited-in-commentary", provision=iri) if article else []
     before, after = _neighbours(s, local_id)
-    act = {k: v.value for k, v in (s.run("act", lang=shown) or [{}])[0].items()}
+    act = {k: v.value for k, v in (s.shared("act", lang=shown) or [{}])[0].items()}
     cite = citations.cite(local_id, me["label"], act, shown) if act.get("title") and act.get("publication") else None
     model = None
     if kind == "Article":
@@ -215,12 +237,42 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
         eur_lex=f"{EUR_LEX}#{page}")
 
 
+def rows_within(s: Site, name: str, column: str, iri, **bindings) -> list[dict]:
+    """The rows a named query gives for a subdivision (its ``?provision`` bound to ``iri``),
+    taken from the rows it gives for the whole Act (:meth:`Site.rows_by`, grouped by
+    ``column``: a part's IRI or local id): those of the subdivision and of every part below
+    it. The query itself answers for what is not a part of the Act, and until the facts of the
+    Act's text are read (:func:`printed.text_facts_ready`)."""
+    parts = printed.within(s, iri.value)
+    if parts is None:
+        return s.run(name, provision=iri, **bindings)
+    grouped = s.rows_by(name, column, **bindings)
+    if column.endswith("Id"):
+        parts = [part.rsplit("/", 1)[-1] for part in parts]
+    return [row for part in parts for row in grouped.get(part, ())]
+
+
+def statement_rows(s: Site, iri, lang: str) -> list[dict]:
+    """The rows of ``article-obligations`` for a subdivision. Its own query gives them, so that
+    statements that tie (one row per addressee) keep the order it gives them; but where no
+    part of the subdivision is the source of a statement (the rows for the whole Act say so),
+    there is none to ask for."""
+    parts = printed.within(s, iri.value)
+    if parts is not None:
+        sources = s.rows_by("article-obligations", "sourceId", lang=lang)
+        if not any(part.rsplit("/", 1)[-1] in sources for part in parts):
+            return []
+    return s.run("article-obligations", provision=iri, lang=lang)
+
+
 def related_recitals(s: Site, iri, lang: str) -> dict[str, list[dict]]:
     """The recitals of an article (``related-recitals``), those the text connects to it (it
     cites them, or they share a distinctive defined term: ``connected``, in the order of the
     recitals) apart from the similarity guesses (``guessed``, best first)."""
     links: dict[str, dict] = {}
-    for row in s.run("related-recitals", article=iri, lang=lang):
+    rows = (s.rows_by("related-recitals", "article", lang=lang).get(iri.value, ()) if printed.text_facts_ready(s)
+            else s.run("related-recitals", article=iri, lang=lang))
+    for row in rows:
         local = row["recital"].value.rsplit("/", 1)[-1]
         link = links.setdefault(local, {
             "id": local, "number": row["number"].value, "method": row["method"].value,
@@ -239,7 +291,7 @@ def related_recitals(s: Site, iri, lang: str) -> dict[str, list[dict]]:
 def _cited_by(s: Site, iri, lang: str) -> list[dict]:
     """Who cites this subdivision (or a part of it), one entry per citing subdivision."""
     out: dict[str, dict] = {}
-    for row in s.run("cited-by", provision=iri, lang=lang):
+    for row in cited_by_rows(s, iri, lang):
         source = s.local_id(row["source"].value)
         if source is None:
             continue
@@ -251,10 +303,23 @@ def _cited_by(s: Site, iri, lang: str) -> list[dict]:
     return sorted(out.values(), key=lambda e: sort_key(e["id"]))
 
 
+def cited_by_rows(s: Site, iri, lang: str) -> list[dict]:
+    """The rows of ``cited-by`` for a subdivision, from every citation of the graph
+    (``citations``, read once per language): those whose target is the subdivision or a part
+    of it and whose source is neither. The query itself answers for what is not a part of the
+    Act, and until the facts of the Act's text are read."""
+    parts = printed.within(s, iri.value)
+    if parts is None:
+        return s.run("cited-by", provision=iri, lang=lang)
+    inside = set(parts)
+    by_target = s.rows_by("citations", "target", lang=lang)
+    return [row for part in parts for row in by_target.get(part, ()) if row["source"].value not in inside]
+
+
 def _cites(s: Site, iri, lang: str, page: str) -> list[dict]:
     """What this subdivision (or a part of it) cites: provisions of the Act, then other acts."""
     out: dict[str, dict] = {}
-    for row in s.run("cites", provision=iri):
+    for row in rows_within(s, "cites", "source", iri):
         target = row["target"].value
         local = s.local_id(target)
         if local:
@@ -284,5 +349,5 @@ def _render_contents(s: Site, local_id: str, kind: str, lang: str) -> str:
     return render_template(
         "browse/contents.html", lang=lang, shown=shown, me=me, kind=kind, kind_name=KIND_NAMES.get(kind, kind),
         local_id=local_id, crumbs=crumbs[:-1], contents=contents, cited_by=_cited_by(s, iri, shown),
-        recitals=s.run("recitals") if kind == "Preamble" else [], iri=iri.value, site=s,
+        recitals=s.shared("recitals") if kind == "Preamble" else [], iri=iri.value, site=s,
         eur_lex=f"{EUR_LEX}#{local_id}")

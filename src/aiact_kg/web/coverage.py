@@ -8,7 +8,8 @@ cite the article (named query ``provision-model``).
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
+from markupsafe import Markup
 
 from .. import coverage
 from ..legal_order import sort_key
@@ -43,14 +44,17 @@ def words(kind: str, count: int, lang: str) -> str:
 
 
 def act_coverage(s: Site) -> dict[str, coverage.ArticleCoverage]:
-    """The coverage of every article, computed once per application: the graph does not change."""
-    return s.cached(("coverage",), lambda: {c.id: c for c in coverage.act_coverage(s.store)})
+    """The coverage of every article, computed once per graph (a fact of the graph, kept with
+    the page cache off too)."""
+    return s.fact("coverage", lambda: {c.id: c for c in coverage.act_coverage(s.store)})
 
 
 def article_model(s: Site, local_id: str, lang: str) -> dict:
     """What the graph models of one article: its coverage, and what cites it by group."""
     groups: dict[str, dict[str, dict]] = {name: {} for name, _ in _GROUPS}
-    for row in s.run("provision-model", provision=s.iri(local_id), lang=lang):
+    from .browse import rows_within
+
+    for row in rows_within(s, "provision-model", "sourceId", s.iri(local_id), lang=lang):
         iri = row["thing"].value
         kind = row["type"].value.rsplit("#", 1)[-1] if "type" in row else ""
         for name, kinds in _GROUPS:
@@ -75,13 +79,24 @@ def page():
     return s.cached(("coverage-page", lang), lambda: _render(s, lang))
 
 
+def article_row(article: coverage.ArticleCoverage, titles: dict, lang: str) -> Markup:
+    """One article's row of the coverage table (``coverage/row.html``): it depends on the
+    article, the language and the interface's prefix of its links only, so it is made once
+    for each and kept (:meth:`graph.Site.fragment`)."""
+    from .i18n import prefixed
+
+    return site().fragment(("coverage-row", article.id, lang, prefixed()), lambda: Markup(
+        current_app.jinja_env.get_template("coverage/row.html").render(
+            a=article, titles=titles, lang=lang, words=words, kinds=coverage.DRAWN_KINDS) + "\n"))
+
+
 def _render(s: Site, lang: str) -> str:
     articles = list(act_coverage(s).values())
     titles = {row["item"].value.rsplit("/", 1)[-1]: row["title"].value
-              for row in s.run("structure", lang=lang) if "title" in row}
+              for row in s.shared("structure", lang=lang) if "title" in row}
     unmodelled = [a for a in articles if a.normative and not any(a.drawn.values())]
     partial = [a for a in articles if a.gaps and any(a.drawn.values())]
     return render_template("coverage/coverage.html", articles=articles, titles=titles, lang=lang,
                            unmodelled=unmodelled, partial=partial, words=words,
-                           kinds=coverage.DRAWN_KINDS,
+                           kinds=coverage.DRAWN_KINDS, article_row=article_row,
                            gaps=sum(len(a.gaps) for a in articles), normative=sum(len(a.normative) for a in articles))

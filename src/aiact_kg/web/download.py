@@ -52,13 +52,13 @@ def index():
     s = site()
     from .i18n import interface_lang
 
-    act = s.run("act", lang=interface_lang())
+    act = s.shared("act", lang=interface_lang())
     act = act[0] if act else {}
     version = {"label": act["versionLabel"].value if "versionLabel" in act else None,
                "iri": act["version"].value if "version" in act else None}
     files = [exported(name) for name in FILES]
     return render_template("download/index.html", files=files, version=version, project=project_version(),
-                           triples=s.store.count())
+                           triples=s.fact("triples", s.store.count))
 
 
 @bp.get("/download/SHA256SUMS")

@@ -3,6 +3,29 @@ per application from named queries (the subdivisions that exist, the defined ter
 
 The graph does not change while it is served, so everything here is computed on first use and
 kept. Pages find the site with :func:`site`.
+
+What is kept, and why none of it is a response cache (with ``PAGE_CACHE`` off, every request
+still renders its whole page: it runs its own queries where a page's answer depends on the
+request, and writes its HTML from what follows):
+
+- facts about the whole graph (:meth:`Site.fact`): the subdivisions, the terms and their index,
+  the answers of the named queries that take no request value (the act's title, the dates of
+  Article 113, the table of contents, the statements by language: :meth:`Site.shared`), the
+  coverage of every article, and the Act's text: every part with its words, the names and
+  containers of every subdivision, what each part cites and is cited by, the model drawn
+  from it, the recitals of each article (:func:`printed.read_text_facts`, read in the
+  background after the first page, pages asking their own queries until then). Data, not
+  HTML; each computed once and keyed by the graph's version (:attr:`Site.version`);
+- what each line of the text says (:attr:`Site.line_index`: its references and defined terms
+  with their spans, read with the text's facts), and the link each reference makes from a
+  page (:attr:`Site.reference_links`, as pages are first rendered): the text's reading,
+  bounded by the Act's lines;
+- fragments (:meth:`Site.fragment`): the row of one statement, one article's row of the
+  coverage table, one term of the ontology reference, each the same on every page that shows
+  it, kept by the resource, the language and the interface's prefix of links. A page is
+  made of them and of what it renders itself (its filters, counts, headings, layout);
+- the page cache (:meth:`Site.cached`, ``PAGE_CACHE``): whole rendered pages by path and
+  language, which a deployment may turn off.
 """
 
 from __future__ import annotations
@@ -17,6 +40,7 @@ from flask import current_app
 from markupsafe import Markup
 from pyoxigraph import NamedNode
 
+from .. import queries
 from ..citations import citation_label
 from ..legal_order import sort_key
 from ..textgraph import resolve_target, sectionless_annex_points
@@ -73,6 +97,76 @@ class Site:
         self.cache_size = cache_size
         self._pages: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self._facts: dict = {}
+        self._texts: dict[str, str] = {}
+        self._fact_lock = threading.Lock()
+        self._fact_locks: dict = {}
+        self._prepared: dict[str, threading.Event] = {}
+
+    @cached_property
+    def version(self) -> str:
+        """What identifies the served graph: the names of the built graph's files (each named
+        after the fingerprint of its sources and code), else the store's description."""
+        files = getattr(self.store, "files", None)
+        return "\n".join(f.name for f in files) if files else self.store.description
+
+    def fact(self, key, produce):
+        """A fact about the whole graph, computed once by ``produce()`` and kept under the
+        graph's version: it depends on the graph alone, never on a request or its language of
+        interface. Unlike :meth:`cached`, it is kept with the page cache off."""
+        key = (self.version, key)
+        try:
+            return self._facts[key]
+        except KeyError:
+            pass
+        with self._fact_lock:  # one lock per fact: pages wait only for the fact they need
+            lock = self._fact_locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._facts:
+                self._facts[key] = produce()
+            return self._facts[key]
+
+    def prepared(self, name: str, work) -> threading.Event:
+        """Facts computed by ``work()`` in a thread of their own, started once (the first time
+        any page asks): the returned event is set when they are all there. Pages that find it
+        unset answer from their own queries meanwhile, so that the first pages after a start
+        do not wait for facts about the whole Act."""
+        with self._fact_lock:
+            event = self._prepared.get(name)
+            if event is None:
+                event = self._prepared[name] = threading.Event()
+
+                def run():
+                    try:
+                        work()
+                    finally:
+                        event.set()
+
+                threading.Thread(target=run, name=f"facts-{name}", daemon=True).start()
+        return event
+
+    def fragment(self, key, produce) -> Markup:
+        """A piece of a page that is the same on every page that shows it (one row of the table
+        of statements), made once by ``produce()`` and kept under the graph's version and
+        ``key``, which must name everything the piece depends on (the language of its text,
+        the interface's prefix of its links). Bounded by the graph: keys name its resources."""
+        key = (self.version,) + tuple(key)
+        found = self.fragments.get(key)
+        if found is None:
+            found = self.fragments[key] = produce()
+        return found
+
+    @cached_property
+    def fragments(self) -> dict:
+        """The pieces of pages kept by :meth:`fragment`."""
+        return {}
+
+    def shared(self, name: str, **bindings) -> tuple:
+        """The rows of a named query that every page asking it with these bindings gets the
+        same (no request value in them: a language, a role), run once per graph. Rows are
+        shared between requests: read them, never change them."""
+        return self.fact(("query", name, tuple(sorted(bindings.items()))),
+                         lambda: tuple(self.run(name, **bindings)))
 
     def cached(self, key, produce):
         """A rendered page kept by key (path and language): the graph does not change while
@@ -199,6 +293,15 @@ class Site:
         return {}
 
     @cached_property
+    def line_index(self) -> dict:
+        """What each line of the Act's text says, as :class:`printed.Renderer` reads it: its
+        references and defined terms with their spans, by (line, language, subdivision).
+        Read for the whole text with the text's facts (:func:`printed.read_text_facts`), and
+        for a line rendered before; bounded by the lines the Act holds (only the graph's text
+        is rendered this way, never a reader's)."""
+        return {}
+
+    @cached_property
     def term_links(self) -> dict[tuple[str, str | None], dict[str, Markup]]:
         """The opening tag of each defined term's link, per language and language prefix of the
         page (filled by :meth:`term_links_for`): to its entry in the glossary, titled with the
@@ -215,10 +318,30 @@ class Site:
                 glossary, term.slug, self.label(term.source, lang)) for term in self.terms}
         return self.term_links[key]
 
+    def rows_by(self, name: str, column: str, **bindings) -> dict[str, list[dict]]:
+        """The rows of a named query run once for the Act as a whole (its ``?provision`` bound
+        to the Act, when it has one), grouped by the value of ``column``: a page takes those of
+        its subdivision and of the parts below it instead of asking the query itself."""
+        if "provision" in queries.load(name).bindings:
+            bindings["provision"] = NamedNode(self.act)
+
+        def produce():
+            out: dict[str, list[dict]] = {}
+            for row in self.run(name, **bindings):
+                if column in row:
+                    out.setdefault(row[column].value, []).append(row)
+            return out
+
+        return self.fact(("rows-by", name, column, tuple(sorted((k, str(v)) for k, v in bindings.items()))), produce)
+
     # -- queries ------------------------------------------------------------------------------
     def run(self, name: str, **bindings) -> list[dict]:
-        """Rows of a named query with bindings (a str binding is a plain literal)."""
-        return self.store.run(name, **bindings)
+        """Rows of a named query with bindings (a str binding is a plain literal), as the
+        store's ``run`` gives them; the query's text is read from its file once."""
+        text = self._texts.get(name)
+        if text is None:
+            text = self._texts[name] = queries.load(name).text
+        return self.store.select(text, bindings)
 
 
 _SPACE = r"[\s\u00a0\u202f]+"

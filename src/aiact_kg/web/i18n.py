@@ -22,6 +22,8 @@ from .. import paths
 
 LANGUAGES = ("en", "fr")
 ENVIRON_KEY = "aiact_kg.interface"
+#: The interface's language once worked out for a request (a page asks it for every message).
+_CHOSEN_KEY = "aiact_kg.interface.chosen"
 
 
 class LanguagePrefix:
@@ -58,7 +60,11 @@ def interface_lang() -> str:
     """The interface's language: the path's prefix, else French for French text, else English."""
     if not has_request_context():
         return "en"
-    return prefixed() or ("fr" if request.args.get("lang") == "fr" else "en")
+    environ = request.environ
+    chosen = environ.get(_CHOSEN_KEY)
+    if chosen is None:
+        chosen = environ[_CHOSEN_KEY] = prefixed() or ("fr" if request.args.get("lang") == "fr" else "en")
+    return chosen
 
 
 def gettext(message: str, **values) -> str:

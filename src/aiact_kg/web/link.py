@@ -93,7 +93,7 @@ def link():
                                            "this page takes")
             name = upload.filename
             with input_limits.watch(page_limits(), "reading the document"):
-                text = linker.read_document(data, name, upload_limit())
+                text = linker.read_source(data, name, upload_limit())
         else:
             name = ""
             text = linker.check_text(pasted)

@@ -17,7 +17,8 @@ import io
 from urllib.parse import urlencode
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from markupsafe import Markup
 from pyoxigraph import NamedNode
 
 from ..legal_order import sort_key
@@ -49,9 +50,15 @@ def _value(row: dict, name: str) -> str:
 
 
 def obligation_rows(lang: str) -> list[dict]:
-    """The rows of ``obligations``, one dict per obligation (several addressees or tiers kept)."""
+    """The rows of ``obligations``, one dict per obligation (several addressees or tiers kept):
+    worked out once per graph and language, shared by every page (read them, never change them)."""
+    s = site()
+    return s.fact(("obligation-rows", lang), lambda: _obligation_rows(s, lang))
+
+
+def _obligation_rows(s, lang: str) -> list[dict]:
     out: dict[str, dict] = {}
-    for row in site().run("obligations", lang=lang):
+    for row in s.run("obligations", lang=lang):
         iri = row["obligation"].value
         entry = out.setdefault(iri, {
             "obligation": iri, "kind": slug(_value(row, "kind")), "label": _value(row, "label") or slug(iri),
@@ -97,9 +104,15 @@ def _filters() -> dict:
 
 def role_hierarchy(lang: str) -> dict[str, dict]:
     """Every role some statement binds, directly or through a broader role: its label and the
-    roles whose statements bind it (itself included), from ``role-hierarchy``."""
+    roles whose statements bind it (itself included), from ``role-hierarchy``; once per graph
+    and language (read it, never change it)."""
+    s = site()
+    return s.fact(("role-hierarchy", lang), lambda: _role_hierarchy(s, lang))
+
+
+def _role_hierarchy(s, lang: str) -> dict[str, dict]:
     roles: dict[str, dict] = {}
-    for row in site().run("role-hierarchy", lang=lang):
+    for row in s.run("role-hierarchy", lang=lang):
         entry = roles.setdefault(slug(row["role"].value), {"label": "", "within": set()})
         entry["label"] = _value(row, "roleLabel") or entry["label"] or slug(row["role"].value)
         entry["within"].add(slug(row["broader"].value))
@@ -108,9 +121,11 @@ def role_hierarchy(lang: str) -> dict[str, dict]:
 
 def bound_statements(role: str) -> set[str]:
     """The statements that bind a role as such (``actor-statements``): its own, and those of
-    broader roles that concern what the role is about."""
-    rows = site().run("actor-statements", role=NamedNode(ONTOLOGY_NS + role))
-    return {row["statement"].value for row in rows}
+    broader roles that concern what the role is about. Kept per role: callers ask it only of
+    the roles of :func:`role_hierarchy`, so there are as many as the graph has roles."""
+    s = site()
+    return s.fact(("actor-statements", role), lambda: frozenset(
+        row["statement"].value for row in s.run("actor-statements", role=NamedNode(ONTOLOGY_NS + role))))
 
 
 def select(rows: list[dict], role: str = "", tier: str = "", article: str = "", on: date | None = None,
@@ -170,9 +185,23 @@ def table():
         return _csv(rows)
     csv_args = dict(request.args.items(), format="csv")
     return render_template("obligations/table.html", rows=rows, total=len(every), filters=filters,
+                           statement_row=statement_row,
                            roles=role_choices(roles), tiers=choices(every, "tiers"), site=site(),
                            kinds=kind_counts(every, filters["lang"]), shown_kinds=_with_urls(kind_counts(rows, filters["lang"])),
                            kind_words=KIND_WORDS[filters["lang"]], csv_url=ui_path("/obligations") + "?" + urlencode(csv_args))
+
+
+def statement_row(o: dict, filters: dict, kind_words: dict) -> Markup:
+    """The row of one statement in the table (``obligations/row.html``): it depends on the
+    statement, the language of the table and the interface's prefix of its links only, so it
+    is made once for each and kept (:meth:`graph.Site.fragment`), whatever the filters."""
+    from .i18n import prefixed
+
+    s = site()
+    lang = filters["lang"]
+    return s.fragment(("statement-row", o["obligation"], lang, prefixed()), lambda: Markup(
+        current_app.jinja_env.get_template("obligations/row.html").render(o=o, filters={"lang": lang},
+                                                                            kind_words=kind_words) + "\n"))
 
 
 def _with_urls(counts: list[dict]) -> list[dict]:
@@ -301,7 +330,7 @@ def _render_statement(s, local: str, lang: str) -> str:
     words = None
     if facts["source"]:
         source = s.iri(facts["source"])
-        part = printed.tree(s.run("provision-parts", provision=source, lang=lang), source.value)
+        part = printed.provision_tree(s, source.value, lang)
         if part is not None:
             words = printed.Renderer(s, lang, s.page_of(facts["source"]), anchors=False).body(part)
     kind_word = KIND_WORDS[lang][facts["kind"]][0]

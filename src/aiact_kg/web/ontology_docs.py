@@ -6,7 +6,8 @@ the default base) with content negotiation: RDF clients get the ontology's tripl
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
+from markupsafe import Markup
 
 from ..vocab import ONTOLOGY_NS
 from ..legal_order import sort_key
@@ -31,7 +32,12 @@ def short(iri: str) -> str:
 
 
 def terms() -> dict[str, list[dict]]:
+    """The terms of the ontology by kind, worked out once per graph (read them, never change them)."""
     s = site()
+    return s.fact("ontology-terms", lambda: _terms(s))
+
+
+def _terms(s) -> dict[str, list[dict]]:
     found: dict[str, dict] = {}
     for lang in ("en", "fr"):
         for row in s.run("ontology-terms", lang=lang):
@@ -56,6 +62,17 @@ def terms() -> dict[str, list[dict]]:
     return {kind: entries for kind, entries in grouped.items() if entries}
 
 
+def entry(term: dict, kind: str) -> Markup:
+    """The entry of one term (``ontology_docs/entry.html``): it depends on the term, the
+    interface's language and its prefix of links only, so it is made once for each and kept
+    (:meth:`graph.Site.fragment`)."""
+    from .i18n import interface_lang, prefixed
+
+    return site().fragment(("ontology-entry", term["iri"], kind, interface_lang(), prefixed()), lambda: Markup(
+        current_app.jinja_env.get_template("ontology_docs/entry.html").render(
+            t=term, kind=kind, short=short) + "\n"))
+
+
 @bp.get("/ontology")
 def reference():
     media_type = negotiate()
@@ -63,5 +80,6 @@ def reference():
         return rdf_response(namespace_triples(ONTOLOGY_NS), media_type)
     s = site()
     html = s.cached(("ontology",), lambda: render_template("ontology_docs/reference.html", groups=terms(),
-                                                           kinds=KINDS, short=short, ns=ONTOLOGY_NS))
+                                                           kinds=KINDS, short=short, ns=ONTOLOGY_NS,
+                                                           entry=entry))
     return html_response(html)

@@ -3,8 +3,9 @@ Journal, every cross-reference a link to the exact paragraph or point, every def
 link to its definition.
 
 The parts come from the named query ``provision-parts`` (text, parts by ``aiact:order``,
-closing text). Cross-references are found in each printed line by
-:func:`aiact_kg.crossrefs.find_citations`, which gives their exact character spans; the
+closing text), run once per language for the whole Act (:func:`provision_tree`).
+Cross-references are found in each printed line by :func:`aiact_kg.crossrefs.find_citations`,
+which gives their exact character spans (read once per line: :func:`read_line`); the
 targets are resolved to subdivisions that exist as the graph's ``eli:cites`` are. Defined
 terms are Article 3's ``skos:prefLabel`` (see :class:`graph.TermMatcher`). Every piece of text
 is HTML-escaped; only the markup written here is not.
@@ -15,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
+from pyoxigraph import NamedNode
 
 from .. import crossrefs
 from ..formex import FOOTNOTE_CALL, footnote_number
@@ -86,6 +88,121 @@ def tree(rows: list[dict], root_iri: str) -> Part | None:
     return parts.get(root_iri)
 
 
+def act_parts(site: Site, lang: str) -> tuple[dict[str, list[dict]], dict[str, list[str]]]:
+    """Every part of the Act with its words in one language (the rows of ``provision-parts``
+    for the Act as a whole) by IRI, and the IRIs of each part's parts: read once per graph and
+    language, shared by every page (read them, never change them)."""
+    def produce():
+        rows: dict[str, list[dict]] = {}
+        children: dict[str, list[str]] = {}
+        for row in site.run("provision-parts", provision=NamedNode(site.act), lang=lang):
+            iri = row["part"].value
+            rows.setdefault(iri, []).append(row)
+            if "parent" in row:
+                children.setdefault(row["parent"].value, []).append(iri)
+        return rows, children
+
+    return site.fact(("act-parts", lang), produce)
+
+
+def heads(site: Site, lang: str) -> dict[str, dict]:
+    """The rows of ``subdivision-heads`` by subdivision IRI: how each subdivision is named in
+    one language, and its container (read once per graph and language)."""
+    return site.fact(("subdivision-heads", lang),
+                     lambda: {row["ancestor"].value: row for row in site.run("subdivision-heads", lang=lang)})
+
+
+#: The facts about the Act's text that pages read instead of asking their own queries.
+TEXT_FACTS = "text"
+
+
+def read_text_facts(site: Site) -> None:
+    """Read every fact of :data:`TEXT_FACTS`: the parts and the names of every subdivision by
+    language, what each line of the text says (:func:`read_line`), and the rows of ``cites``,
+    ``citations``, ``provision-model``, ``related-recitals`` and ``article-obligations`` for
+    the whole Act."""
+    for lang in ("en", "fr"):
+        for rows in act_parts(site, lang)[0].values():
+            for row in rows:  # every line as a page prints it: text and closing text, line by line
+                for column in ("text", "closing"):
+                    if column in row:
+                        for line in row[column].value.split("\n"):
+                            read_line(site, line, lang, row["id"].value)
+        heads(site, lang)
+        site.rows_by("citations", "target", lang=lang)
+        site.rows_by("provision-model", "sourceId", lang=lang)
+        site.rows_by("related-recitals", "article", lang=lang)
+        site.rows_by("article-obligations", "sourceId", lang=lang)
+    site.rows_by("cites", "source")
+
+
+def text_facts_ready(site: Site) -> bool:
+    """Whether the facts of the Act's text are there. Until they are, pages ask their own
+    queries (which give the same rows), and the first page that asks has them read in the
+    background once it is sent, so that the first page after a start is not kept waiting
+    (``serve`` starts reading them at start)."""
+    event = site._prepared.get(TEXT_FACTS)
+    if event is not None:
+        return event.is_set()
+    from flask import after_this_request, has_request_context
+
+    if has_request_context():
+        def start_when_sent(response):
+            response.call_on_close(lambda: prepare_text_facts(site))
+            return response
+
+        after_this_request(start_when_sent)
+    return False
+
+
+def prepare_text_facts(site: Site):
+    """Start reading the facts of the Act's text in the background (once): the event returned
+    is set when they are there."""
+    return site.prepared(TEXT_FACTS, lambda: read_text_facts(site))
+
+
+def read_line(site: Site, text: str, lang: str, context: str) -> tuple[tuple, tuple]:
+    """What one line of the Act's text in ``lang`` says, read once and kept in
+    ``Site.line_index``: its references (:func:`crossrefs.find_citations`, relative to the
+    subdivision ``context``) and its defined terms (the terms' index), each with its span."""
+    key = (text, lang, context)
+    index = site.line_index
+    found = index.get(key)
+    if found is None:
+        found = index[key] = (tuple(crossrefs.find_citations(text, lang, context)),
+                              tuple(site.term_matchers[lang].find(text)))
+    return found
+
+
+def within(site: Site, root_iri: str) -> list[str] | None:
+    """The IRIs of a subdivision of the Act and of every part below it (what
+    ``?part eli:is_part_of* ?provision`` reaches), from :func:`act_parts`; None for what is not
+    a part of the Act, and while the facts of the Act's text are not there yet."""
+    if not text_facts_ready(site):
+        return None
+    by_iri, children = act_parts(site, "en")
+    if root_iri not in by_iri:
+        return None
+    out, seen = [root_iri], {root_iri}
+    for iri in out:  # grows as it is read: breadth first
+        for child in children.get(iri, ()):
+            if child not in seen:
+                seen.add(child)
+                out.append(child)
+    return out
+
+
+def provision_tree(site: Site, root_iri: str, lang: str) -> Part | None:
+    """The subdivision ``root_iri`` with its parts, as :func:`tree` makes it from the rows of
+    ``provision-parts`` for that subdivision: here from the rows of the whole Act
+    (:func:`act_parts`), those of the subdivision and of every part below it."""
+    parts = within(site, root_iri)
+    if parts is None:
+        return tree(site.run("provision-parts", provision=NamedNode(root_iri), lang=lang), root_iri)
+    by_iri = act_parts(site, lang)[0]
+    return tree([row for iri in parts for row in by_iri.get(iri, ())], root_iri)
+
+
 class Renderer:
     """Writes one language's HTML for the parts of one page."""
 
@@ -98,21 +215,21 @@ class Renderer:
         self.page = page
         self.anchors = anchors
         self.link_lang = link_lang or lang
-        self.terms = site.term_matchers[lang]
         self.term_links = site.term_links_for(lang, prefixed())
 
     # -- lines ---------------------------------------------------------------------------------
     def line(self, text: str, context: str) -> Markup:
         """One printed line with its references and defined terms as links."""
         spans: list[tuple[int, int, str]] = []
-        for citation in crossrefs.find_citations(text, self.lang, context):
+        citations, terms = self._found(text, context)
+        for citation in citations:
             link = self._reference(citation)
             if link is not None:
                 spans.append((citation.start, citation.end, link))
         spans += self._footnote_calls(text)
         taken = [(s, e) for s, e, _ in spans]
         linked = set()
-        for start, end, term in self.terms.find(text):
+        for start, end, term in terms:
             if term.source == context or term.slug in linked or any(s < end and start < e for s, e in taken):
                 continue
             linked.add(term.slug)  # the first mention in a line is linked, not every one
@@ -128,6 +245,13 @@ class Renderer:
             position = end
         out.append(escape(text[position:]))
         return Markup("".join(out))
+
+    def _found(self, text: str, context: str) -> tuple[tuple, tuple]:
+        """The references (:func:`crossrefs.find_citations`) and the defined terms (the terms'
+        index) in one line of the Act's text, each with its span: what the line says, whatever
+        the page, the interface or the links. Kept per line, language and subdivision in
+        ``Site.line_index``, so a line is read once while the graph is served."""
+        return read_line(self.site, text, self.lang, context)
 
     def _footnote_calls(self, text: str) -> list[tuple[int, int, Markup]]:
         """Footnote calls ("⁽⁷⁾") as links to the note, printed below the text of the page."""

@@ -18,10 +18,22 @@ A request's query goes through three steps before any engine sees it:
    pattern connected, no unbounded path between two variables, no sort or grouping over the
    whole graph) or *heavy*; the worker pool keeps a lane for light queries
    (:mod:`aiact_kg.query_workers`).
+4. **Cost estimate.** A query made of one basic graph pattern under filters, projections,
+   grouping, ordering and slices only (no OPTIONAL, UNION, MINUS, GRAPH, VALUES, subquery,
+   EXISTS, property path or dataset clause) keeps its triple patterns (:class:`Shape`).
+   :func:`estimate` bounds the bindings its evaluation can make and the rows it can return
+   from the statistics of the graph (:class:`Statistics`: triples per predicate, most per
+   subject and per object): the product of the patterns' largest fan-outs, joined in the
+   cheapest order. A query whose bound is small (:data:`IN_PROCESS_WORK`) cannot run long or
+   grow large, and the endpoint answers it in the server process without a round trip to a
+   worker; every other query goes to a worker, with its timeout and memory cap.
 
 The engine cannot reach the network in any case: the worker processes that run the queries
 of the embedded store are sandboxed (:mod:`aiact_kg.sandbox`), so this check is one of two
-independent guards.
+independent guards. A query answered in the server process has no sandbox around it; its
+second guard is lexical and independent of the parser: a query whose text holds the letters
+``service`` anywhere, in any case, before or after decoding ``\\u`` escapes, is never
+answered in the server process (:func:`_may_reach_out`), whatever its syntax tree says.
 """
 
 from __future__ import annotations
@@ -49,11 +61,24 @@ class Refused(Exception):
 
 
 @dataclass(frozen=True)
+class Shape:
+    """What the cost estimate reads off a query of one basic graph pattern: its triple
+    patterns (a variable or blank node as ``None``, an IRI as its string, a literal as
+    :data:`LITERAL`) and the most rows its modifiers let through (LIMIT, an aggregate
+    without GROUP BY, ASK), None when they do not bound them."""
+
+    patterns: tuple[tuple, ...]
+    variables: tuple[tuple, ...]  # each pattern's variable names (None where a term is fixed)
+    most_rows: int | None
+
+
+@dataclass(frozen=True)
 class Decision:
     text: str  # the canonical text: what the engine runs
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     light: bool
     dataset: bool  # has FROM or FROM NAMED
+    shape: Shape | None = None  # set when the cost can be estimated (see estimate)
 
 
 def canonical(text: str) -> str:
@@ -184,8 +209,14 @@ def _decide(text: str, remote: bool) -> Decision:
             translated = algebra.translateQuery(tree)
         light = _light(translated.algebra)
     except Exception:  # noqa: BLE001 - a query rdflib cannot translate is not known to be light
-        light = False
-    return Decision(clean, form, light, dataset)
+        return Decision(clean, form, False, dataset)
+    shape = None
+    if light and not dataset and not _may_reach_out(clean):
+        try:
+            shape = _shape(translated.algebra)
+        except _TooDeep:
+            shape = None
+    return Decision(clean, form, light, dataset, shape)
 
 
 try:
@@ -296,3 +327,152 @@ def _open_pattern(node, variable_type) -> bool:
                    for n in _nodes(node))
     except _TooDeep:
         return True
+
+
+# -- cost estimate --------------------------------------------------------------------------------
+
+#: Most bindings (summed over the join steps) a query answered in the server process may make
+#: by the estimate: about 30 ms of evaluation at worst.
+IN_PROCESS_WORK = 50_000
+LITERAL = "literal"
+
+#: Operators a shape may hold besides its one BGP; expressions (filters, BIND, aggregates,
+#: order conditions) are read by their names below.
+_SHAPE_OPERATORS = {"SelectQuery", "AskQuery", "ConstructQuery", "Project", "Distinct", "Reduced", "Slice",
+                    "Filter", "Extend", "OrderBy", "Group", "AggregateJoin", "BGP"}
+_EXPRESSIONS = {"Function", "UnaryNot", "UnaryMinus", "UnaryPlus", "OrderCondition"}
+_NOT_EXPRESSIONS = {"Builtin_EXISTS", "Builtin_NOTEXISTS"}  # a graph pattern inside an expression
+
+
+def _may_reach_out(text: str) -> bool:
+    """Whether the text spells ``service`` anywhere (any case, escapes decoded or not): such
+    a query is only ever run by a sandboxed worker."""
+    import re
+
+    if "service" in text.lower():
+        return True
+    decoded = re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
+                     lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
+    return "service" in decoded.lower()
+
+
+def _shape(algebra) -> Shape | None:
+    """The shape of a query of one basic graph pattern, or None."""
+    from rdflib.term import BNode, Literal as RdfLiteral, URIRef, Variable
+
+    bgps, most = [], None
+    for n in _nodes(algebra):
+        name = getattr(n, "name", None)
+        if name is None:
+            continue
+        if name in _NOT_EXPRESSIONS:
+            return None
+        if name not in _SHAPE_OPERATORS and not (name in _EXPRESSIONS or name.startswith(("Builtin_", "Aggregate_"))
+                                                 or name.endswith("Expression")):
+            return None
+        if name == "BGP":
+            bgps.append(n)
+        elif name == "AskQuery":
+            most = 1
+        elif name == "Slice" and isinstance(_field(n, "length"), int):
+            most = n["length"] if most is None else min(most, n["length"])
+        elif name == "AggregateJoin":
+            group = _field(n, "p")
+            if getattr(group, "name", None) == "Group" and not _field(group, "expr"):
+                most = 1 if most is None else min(most, 1)
+    if len(bgps) != 1:
+        return None
+    patterns, variables = [], []
+    for triple in _field(bgps[0], "triples") or []:
+        terms, names = [], []
+        for term in triple:
+            if isinstance(term, (Variable, BNode)):
+                terms.append(None)
+                names.append(str(term) if isinstance(term, Variable) else "_:" + str(term))
+            elif isinstance(term, URIRef):
+                terms.append(str(term))
+                names.append(None)
+            elif isinstance(term, RdfLiteral):
+                terms.append(LITERAL)
+                names.append(None)
+            else:  # a property path
+                return None
+        patterns.append(tuple(terms))
+        variables.append(tuple(names))
+    return Shape(tuple(patterns), tuple(variables), most)
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """What the estimate knows of a graph: triples in all, the most triples of one subject
+    and of one object, and per predicate its triples and the most of one subject and of one
+    object."""
+
+    triples: int
+    most_per_subject: int
+    most_per_object: int
+    predicates: dict  # IRI -> (triples, most per subject, most per object)
+
+    @classmethod
+    def of(cls, store) -> "Statistics":
+        """Read off a pyoxigraph store (three aggregate queries; 0.3 s for the Act's graph)."""
+        def number(term) -> int:
+            return int(term.value) if term is not None else 0
+
+        predicates = {}
+        for row in store.query("SELECT ?p (SUM(?n) AS ?t) (MAX(?n) AS ?m) WHERE { { SELECT ?p ?s (COUNT(*) AS ?n) "
+                               "WHERE { ?s ?p ?o } GROUP BY ?p ?s } } GROUP BY ?p"):
+            predicates[row["p"].value] = [number(row["t"]), number(row["m"]), 0]
+        for row in store.query("SELECT ?p (MAX(?n) AS ?m) WHERE { { SELECT ?p ?o (COUNT(*) AS ?n) "
+                               "WHERE { ?s ?p ?o } GROUP BY ?p ?o } } GROUP BY ?p"):
+            if row["p"].value in predicates:
+                predicates[row["p"].value][2] = number(row["m"])
+        most = {}
+        for position in ("s", "o"):
+            rows = list(store.query(f"SELECT (MAX(?n) AS ?m) WHERE {{ {{ SELECT ?{position} (COUNT(*) AS ?n) "
+                                    f"WHERE {{ ?s ?p ?o }} GROUP BY ?{position} }} }}"))
+            most[position] = number(rows[0]["m"]) if rows else 0
+        return cls(sum(v[0] for v in predicates.values()), most["s"], most["o"],
+                   {p: tuple(v) for p, v in predicates.items()})
+
+    def fan_out(self, pattern: tuple, bound: tuple) -> int:
+        """The most triples one triple pattern matches, its positions ``bound`` (fixed terms
+        or variables bound by earlier patterns)."""
+        s, p, o = bound
+        if pattern[1] is not None:
+            # a predicate the graph does not use may still be one rdflib read differently: the largest
+            counts = self.predicates.get(pattern[1]) or max(self.predicates.values(), default=(0, 0, 0))
+            if s and o:
+                return min(1, counts[0])
+            return counts[1] if s else counts[2] if o else counts[0]
+        if s and o:
+            return min(self.most_per_subject, self.most_per_object)
+        return self.most_per_subject if s else self.most_per_object if o else self.triples
+
+
+def estimate(shape: Shape, statistics: Statistics) -> tuple[int, int]:
+    """(bindings made, rows returned) at most: the patterns joined greedily, each next the one
+    with the smallest fan-out given the variables bound so far; each step makes at most the
+    rows so far times that fan-out."""
+    pending = list(range(len(shape.patterns)))
+    bound_names: set = set()
+    rows, work = 1, 0
+    while pending:
+        best = None
+        for index in pending:
+            pattern, names = shape.patterns[index], shape.variables[index]
+            bound = tuple(term is not None or name in bound_names
+                          for term, name in zip(pattern, names))
+            fan = statistics.fan_out(pattern, bound)
+            if best is None or fan < best[0]:
+                best = (fan, index)
+        fan, index = best
+        pending.remove(index)
+        bound_names.update(name for name in shape.variables[index] if name)
+        rows *= fan
+        work += rows
+        if work > 10 ** 12:
+            break
+    if shape.most_rows is not None:
+        rows = min(rows, shape.most_rows)
+    return work, rows

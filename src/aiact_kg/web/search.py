@@ -36,17 +36,37 @@ RESULTS = 50
 K1, B = 1.2, 0.75
 
 
+class _Folding(dict):
+    """Each character's folded form (its decomposition without combining marks, case-folded),
+    by code point as ``str.translate`` asks it: worked out the first time a character is met."""
+
+    def __init__(self):
+        super().__init__()
+        #: the characters whose folded form is not one character ("ß" -> "ss", a combining mark -> "")
+        self.uneven: set[str] = set()
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = "".join(piece.casefold() for piece in unicodedata.normalize("NFKD", char)
+                         if not unicodedata.combining(piece))
+        if len(folded) != 1:
+            self.uneven.add(char)
+        self[code] = folded
+        return folded
+
+
+_FOLDING = _Folding()
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """Text without accents, case-folded, with the position in ``text`` of each character."""
-    out, where = [], []
+    folded = text.translate(_FOLDING)
+    if _FOLDING.uneven.isdisjoint(text):  # one character for one: positions are the same
+        return folded, list(range(len(text)))
+    where: list[int] = []
     for index, char in enumerate(text):
-        for piece in unicodedata.normalize("NFKD", char):
-            if unicodedata.combining(piece):
-                continue
-            for folded in piece.casefold():
-                out.append(folded)
-                where.append(index)
-    return "".join(out), where
+        where.extend([index] * len(_FOLDING[ord(char)]))
+    return folded, where
 
 
 def words(text: str) -> list[str]:

@@ -18,6 +18,15 @@ SPARQL 1.1 Protocol, https://www.w3.org/TR/sparql11-protocol/ §2.1 (query opera
 - error messages name the problem in our words: a body another server sent is never echoed;
 - CORS: any origin may query with GET.
 
+A query whose cost estimate is small (:func:`.query_policy.estimate`: one basic graph
+pattern whose joins the statistics of the graph bound to :data:`.query_policy.IN_PROCESS_WORK`
+bindings, and no ``service`` in its text) is answered in the server process on the embedded
+store, which ``Store.query`` only reads, without the round trip to a worker (its answer
+cannot take long enough for a timeout to matter); every other query goes to a worker. A GET
+of such a query is answered before Flask builds its request (:class:`FastPath`), with the
+same headers; anything else, and any query that fails there, is handed to Flask, so every
+error comes from one place. ``SPARQL_IN_PROCESS`` False sends every query to the workers.
+
 A browser that opens /sparql gets the editor: CodeMirror 6 with its SPARQL mode
 (:file:`web/static/sparql.js` over the bundle in :file:`web/static/vendor/codemirror/`), the
 graph's prefixes and terms to complete from ``/sparql/terms`` (:mod:`.sparql_editor`),
@@ -29,9 +38,13 @@ downloads. The named queries of ``queries/`` are its examples.
 from __future__ import annotations
 
 import threading
+import urllib.parse
+from functools import lru_cache
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from werkzeug.datastructures import MIMEAccept, MultiDict
 from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
+from werkzeug.http import parse_accept_header
 
 from .. import queries
 from ..store import QueryError, StoreError
@@ -80,15 +93,14 @@ def pool() -> QueryPool | None:
     return app.extensions["aiact_kg.pool"]
 
 
-def _choose(aliases: dict, offered: tuple, default: str) -> str:
+def _choose(aliases: dict, offered: tuple, default: str, values, accept: MIMEAccept) -> str:
     for name in ("format", "output", "results"):
-        for value in request.values.getlist(name):
+        for value in values.getlist(name):
             value = value.strip().lower()
             if value in offered:
                 return value
             if value in aliases:
                 return aliases[value]
-    accept = request.accept_mimetypes
     if not accept or accept.best == "*/*":
         return default
     best = accept.best_match(list(offered) + list(k for k in aliases if "/" in k))
@@ -103,11 +115,10 @@ def _cors(response: Response) -> Response:
     return response
 
 
-def _browser() -> bool:
+def _browser(values, accept: MIMEAccept) -> bool:
     """A browser asked (the editor's form without JavaScript): answer with an HTML page."""
-    if any(request.values.get(k) for k in ("format", "output")):
+    if any(values.get(k) for k in ("format", "output")):
         return False
-    accept = request.accept_mimetypes
     best = accept.best_match([HTML] + list(RESULT_TYPES) + list(GRAPH_TYPES))
     return best == HTML and any(value == HTML for value, quality in accept if quality > 0)
 
@@ -121,24 +132,36 @@ def endpoint():
         response.headers["Allow"] = "GET, POST, OPTIONS"
         return _cors(response)
     text = _query_text()
+    browser = _browser(request.values, request.accept_mimetypes)
     if text is None:
-        if request.method == "GET" and _browser():
+        if request.method == "GET" and browser:
             return editor()
         abort(400, description="Give a SPARQL query: the 'query' parameter, or a POST with "
                                "Content-Type application/sparql-query.")
     decision = _decide(text)
-    if _browser():
+    if browser:
         return editor(text, _run(decision, "application/sparql-results+json", "text/turtle"))
-    results_type = _choose(RESULT_ALIASES, RESULT_TYPES, "application/sparql-results+json")
-    graph_type = _choose(GRAPH_ALIASES, GRAPH_TYPES, "text/turtle")
+    results_type = _choose(RESULT_ALIASES, RESULT_TYPES, "application/sparql-results+json", request.values,
+                           request.accept_mimetypes)
+    graph_type = _choose(GRAPH_ALIASES, GRAPH_TYPES, "text/turtle", request.values, request.accept_mimetypes)
     result = _run(decision, results_type, graph_type)
-    response = Response(result.data, mimetype=result.media_type)
-    if result.media_type.startswith("text/") or result.media_type.endswith("json"):
-        response.headers["Content-Type"] = f"{result.media_type}; charset=utf-8"
+    response = Response(result.data)
+    for name, value in _answer_headers(result, current_app.config["SPARQL_LIMIT"], cors=request.method == "GET"):
+        response.headers[name] = value
+    return response
+
+
+def _answer_headers(result: Answer, limit: int, cors: bool) -> list[tuple[str, str]]:
+    """The headers of an answer (the security headers are the application's)."""
+    media_type = result.media_type
+    if media_type.startswith("text/") or media_type.endswith("json"):
+        media_type += "; charset=utf-8"
+    headers = [("Content-Type", media_type), ("Vary", "Accept")]
     if result.truncated:
-        response.headers["X-SPARQL-Truncated"] = f"at most {current_app.config['SPARQL_LIMIT']} results"
-    response.headers["Vary"] = "Accept"
-    return _cors(response) if request.method == "GET" else response
+        headers.append(("X-SPARQL-Truncated", f"at most {limit} results"))
+    if cors:
+        headers += [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", "X-SPARQL-Truncated")]
+    return headers
 
 
 def _query_text() -> str | None:
@@ -183,15 +206,20 @@ def _decide(text: str) -> query_policy.Decision:
 
 
 def _run(decision: query_policy.Decision, results_type: str, graph_type: str) -> Answer:
-    workers = pool()
+    app = current_app._get_current_object()
     text = decision.text
+    bound = _estimate(app, decision)
     try:
+        if bound is not None and bound[0] <= query_policy.IN_PROCESS_WORK and app.config["SPARQL_IN_PROCESS"]:
+            return run_query(site().store.raw, text, results_type, graph_type, app.config["SPARQL_LIMIT"], bound[1])
+        workers = pool()
         if workers is not None:
             return workers.query(text, results_type, graph_type, light=decision.light,
-                                 client=request.remote_addr or "")
+                                 client=request.remote_addr or "", most_rows=bound and bound[1])
         store = site().store
         if hasattr(store, "raw"):
-            return run_query(store.raw, text, results_type, graph_type, current_app.config["SPARQL_LIMIT"])
+            return run_query(store.raw, text, results_type, graph_type, app.config["SPARQL_LIMIT"],
+                             bound and bound[1])
         wanted = graph_type if decision.form in ("CONSTRUCT", "DESCRIBE") else results_type
         data, media_type = store.protocol(text, wanted)
         return Answer(data, media_type, form={"SELECT": "select", "ASK": "ask"}.get(decision.form, "graph"))
@@ -217,6 +245,122 @@ def _run(decision: query_policy.Decision, results_type: str, graph_type: str) ->
 
 def _retry_after() -> int:
     return max(1, int(current_app.config["SPARQL_TIMEOUT"] / 2))
+
+
+# -- answers in the server process --------------------------------------------------------------
+
+class _Statistics:
+    """The statistics of the embedded store for the cost estimate, read once in a thread of
+    their own (the first queries go to the workers until they are there)."""
+
+    def __init__(self, store):
+        self.value: query_policy.Statistics | None = None
+        self.ready = threading.Event()
+        self.estimate = lru_cache(maxsize=4096)(self._estimate)  # a shape's estimate, once
+        threading.Thread(target=self._read, args=(store,), daemon=True, name="aiact-kg-statistics").start()
+
+    def _read(self, store) -> None:
+        try:
+            self.value = query_policy.Statistics.of(store)
+        except (OSError, RuntimeError, ValueError) as exc:  # no estimate: every query goes to the workers
+            import logging
+
+            logging.getLogger(__name__).warning("no statistics of the graph for the cost estimate: %s", exc)
+        finally:
+            self.ready.set()
+
+    def _estimate(self, shape: query_policy.Shape) -> tuple[int, int]:
+        return query_policy.estimate(shape, self.value)
+
+
+def statistics(app, wait: float = 0) -> query_policy.Statistics | None:
+    """The statistics of the embedded store (None for another store, or not read yet;
+    ``wait`` seconds at most for them)."""
+    found = app.extensions.get("aiact_kg.statistics")
+    if found is None:
+        store = app.extensions["aiact_kg"].store
+        if not hasattr(store, "raw"):
+            return None
+        with _pool_lock:
+            found = app.extensions.get("aiact_kg.statistics")
+            if found is None:
+                found = app.extensions["aiact_kg.statistics"] = _Statistics(store.raw)
+    if wait:
+        found.ready.wait(wait)
+    return found.value
+
+
+def _estimate(app, decision: query_policy.Decision) -> tuple[int, int] | None:
+    """(bindings, rows) at most for the decision's query on the embedded store, or None."""
+    if decision.shape is None or not hasattr(app.extensions["aiact_kg"].store, "raw"):
+        return None  # (the store can be switched to a SPARQL server after start)
+    found = app.extensions.get("aiact_kg.statistics")
+    if found is None:
+        statistics(app)
+        return None
+    return found.estimate(decision.shape) if found.value is not None else None
+
+
+@lru_cache(maxsize=64)
+def _negotiated(accept_header: str | None) -> tuple[str, str] | None:
+    """(results type, graph type) for an Accept header and no format parameter; None when
+    it asks for the editor."""
+    accept = parse_accept_header(accept_header, MIMEAccept)
+    none = MultiDict()
+    if _browser(none, accept):
+        return None
+    return (_choose(RESULT_ALIASES, RESULT_TYPES, "application/sparql-results+json", none, accept),
+            _choose(GRAPH_ALIASES, GRAPH_TYPES, "text/turtle", none, accept))
+
+
+class FastPath:
+    """WSGI middleware: a GET of /sparql with one ``query`` parameter, whose query the server
+    process may answer (:func:`_estimate`), is answered here, with the headers the endpoint
+    and the application give; every other request, a query refused or failed, goes on to
+    Flask, which answers or explains it as always."""
+
+    def __init__(self, app, wsgi_app, security_headers: list[tuple[str, str]]):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.security_headers = security_headers
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == "/sparql" and environ.get("REQUEST_METHOD") == "GET":
+            found = self._answer(environ)
+            if found is not None:
+                data, headers = found
+                start_response("200 OK", headers)
+                return [data]
+        return self.wsgi_app(environ, start_response)
+
+    def _answer(self, environ) -> tuple[bytes, list] | None:
+        app = self.app
+        if not app.config["SPARQL_IN_PROCESS"]:
+            return None
+        query_string = environ.get("QUERY_STRING", "")
+        if not query_string.startswith("query=") or "&" in query_string or ";" in query_string:
+            return None
+        text = urllib.parse.unquote_plus(query_string[6:], errors="replace")
+        if len(text) > MAX_QUERY_LENGTH or not text.strip():
+            return None
+        types = _negotiated(environ.get("HTTP_ACCEPT"))
+        if types is None:
+            return None
+        try:
+            decision = query_policy.decide(text)
+        except query_policy.Refused:
+            return None
+        bound = _estimate(app, decision)
+        if bound is None or bound[0] > query_policy.IN_PROCESS_WORK:
+            return None
+        limit = app.config["SPARQL_LIMIT"]
+        try:
+            result = run_query(app.extensions["aiact_kg"].store.raw, decision.text, types[0], types[1], limit, bound[1])
+        except QueryFailed:
+            return None
+        headers = _answer_headers(result, limit, cors=True)
+        headers.append(("Content-Length", str(len(result.data))))
+        return result.data, headers + self.security_headers
 
 
 # -- the editor -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from .browse import application_dates
+from .browse import act_dates
 from .graph import site
 from .i18n import gettext as _, interface_lang
 from .obligations import KIND_WORDS, kind_counts, obligation_rows, parse_date
@@ -23,9 +23,9 @@ def timeline():
     on = parse_date(request.args.get("date"))
     s = site()
     lang = interface_lang()
-    act = s.run("act", lang=lang)
+    act = s.shared("act", lang=lang)
     act = act[0] if act else {}
-    dates = application_dates(s.run("application-dates", lang=lang))
+    dates = act_dates(s, lang)
     events = []
     if "document" in act:
         events.append({"date": act["document"].value, "label": _("Adopted (signed in Brussels)"), "source": None})

@@ -10,7 +10,7 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from .. import limits as input_limits, validation
+from .. import limits as input_limits
 from .graph import site
 from .obligations import parse_date
 
@@ -36,6 +36,8 @@ def form():
 
 @bp.post("/validate")
 def check():
+    from .. import validation  # with its SHACL engine, loaded by the first check, not at start
+
     limits = page_limits()
     upload = request.files.get("file")
     if upload is not None and upload.filename:

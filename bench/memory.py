@@ -1,0 +1,113 @@
+"""Memory of the server as ``aiact-kg serve`` runs it, with its query workers: after start
+and after 10,000 requests.
+
+The server starts as a separate process on 127.0.0.1 (waitress, two query workers and one
+for light queries). Its memory and its workers' is read from /proc after start, then after
+``--requests`` (10,000) requests by 8 keep-alive clients: article, recital and other pages,
+searches, and /sparql queries of the four kinds of ``bench/sparql.py`` (answered in the
+server) and of kinds that go to a worker (OPTIONAL, a path, a join the estimate finds
+costly). Prints each process's resident size (RSS) and proportional size (PSS: a page shared
+by several processes counted once in all), the totals and the growth (issue goal: under
+120 MiB after start, within ±10 % after the requests). ``oxigraph serve`` on the same data
+is measured beside it after the same /sparql requests, for scale.
+
+    python bench/memory.py [--requests 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from loadgen import aiact_server, free_port, resident, run_clients  # noqa: E402
+from sparql import ACCEPT, ACT, QUERIES, oxigraph_server  # noqa: E402
+
+WORKER_QUERIES = [
+    "PREFIX eli: <http://data.europa.eu/eli/ontology#> SELECT ?p ?t WHERE { ?p eli:is_part_of <%s/art_%d> "
+    "OPTIONAL { ?p eli:title ?t } }",
+    "PREFIX eli: <http://data.europa.eu/eli/ontology#> SELECT ?x WHERE { ?x eli:is_part_of+ <%s/art_%d> }",
+]
+KINDS = list(QUERIES)
+
+
+def mixed(client: int, n: int):
+    k = client * 7919 + n
+    step = k % 10
+    if step == 0:
+        return "article page", "GET", f"/reg/2024/1689/art_{1 + k % 113}"
+    if step == 1:
+        return "recital page", "GET", f"/reg/2024/1689/rct_{1 + k % 180}"
+    if step == 2:
+        return "other page", "GET", ["/", "/definitions", "/obligations", "/timeline", "/search?q=deployer"][k % 5]
+    if step == 3:
+        text = WORKER_QUERIES[k % 2] % (ACT, 1 + k % 113)
+        return "sparql (worker)", "GET", "/sparql?" + urllib.parse.urlencode({"query": text}), ACCEPT
+    kind = KINDS[k % len(KINDS)]
+    return f"sparql {kind}", "GET", "/sparql?" + urllib.parse.urlencode({"query": QUERIES[kind](k)}), ACCEPT
+
+
+def snapshot(server) -> list[tuple[str, float, float]]:
+    rows = []
+    for index, pid in enumerate(server.pids()):
+        found = resident(pid)
+        if found is not None:
+            rows.append(("server" if index == 0 else f"query worker {index}", *found))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+
+    from aiact_kg import build
+
+    server = aiact_server(free_port())
+    try:
+        started = snapshot(server)
+        run_clients(server.port, 2, 30, mixed, max_requests=200)  # first renders, first decisions
+        before = snapshot(server)
+        tallies, wall = run_clients(server.port, args.clients, 3600, mixed, max_requests=args.requests)
+        after = snapshot(server)
+    finally:
+        server.stop()
+    with tempfile.TemporaryDirectory(prefix="aiact-kg-bench-") as folder:
+        theirs = oxigraph_server(build.graph_files(), Path(folder) / "oxigraph")
+        try:
+            theirs_start = resident(theirs.process.pid)
+            sparql_only = lambda c, n: ("q", "GET", "/query?" + urllib.parse.urlencode(  # noqa: E731
+                {"query": QUERIES[KINDS[(c + n) % len(KINDS)]](c * 31 + n)}), ACCEPT)
+            run_clients(theirs.port, args.clients, 3600, sparql_only, max_requests=args.requests)
+            theirs_end = resident(theirs.process.pid)
+        finally:
+            theirs.stop()
+
+    count = sum(t.count for t in tallies.values())
+    errors = sum(t.errors for t in tallies.values())
+    print(f"{count:,} requests in {wall:.0f} s ({errors} errors): "
+          + ", ".join(f"{kind} {t.count:,}" for kind, t in sorted(tallies.items())) + "\n")
+    print("| MiB, RSS / PSS | after start | after the first 200 requests | after the next "
+          f"{count:,} |")
+    print("|---|---|---|---|")
+    for (name, *first), (_, *warm), (_, *last) in zip(started, before, after):
+        print(f"| {name} | {first[0]:.1f} / {first[1]:.1f} | {warm[0]:.1f} / {warm[1]:.1f} | "
+              f"{last[0]:.1f} / {last[1]:.1f} |")
+    totals = [(sum(r[1] for r in rows), sum(r[2] for r in rows)) for rows in (started, before, after)]
+    print("| **all** | " + " | ".join(f"**{r:.1f} / {p:.1f}**" for r, p in totals) + " |")
+    print(f"| oxigraph serve (the /sparql requests only) | {theirs_start[0]:.1f} / {theirs_start[1]:.1f} | — | "
+          f"{theirs_end[0]:.1f} / {theirs_end[1]:.1f} |")
+    print(f"\nafter start: PSS {totals[0][1]:.0f} MiB, RSS {totals[0][0]:.0f} MiB (goal: under 120 MiB); "
+          f"growth over {count:,} requests after the first 200: PSS {100 * (totals[2][1] / totals[1][1] - 1):+.1f} %, "
+          f"RSS {100 * (totals[2][0] / totals[1][0] - 1):+.1f} % (goal: within ±10 %)")
+
+
+if __name__ == "__main__":
+    main()
