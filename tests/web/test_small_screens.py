@@ -57,6 +57,8 @@ def test_article_page_fits_a_360_px_screen(phone, live_server):
     ("recital-53", "/reg/2024/1689/rct_53"), ("definitions", "/definitions"), ("obligations", "/obligations"),
     ("timeline", "/timeline"), ("search", "/search?q=deployer"), ("sparql", "/sparql"), ("validate", "/validate"),
     ("link", "/link"), ("ontology", "/ontology"), ("not-found", "/reg/2024/1689/art_999"),
+    ("print-article-5-fr", "/fr/reg/2024/1689/art_5/print"), ("coverage-fr", "/fr/coverage"),
+    ("actor-provider-fr", "/fr/actors/Provider"), ("statement-fr", "/fr/reg/2024/1689/obligation/art_9.par_1"),
 ])
 def test_every_page_fits_a_360_px_screen(phone, live_server, name, path):
     visit(phone, f"{live_server}{path}")

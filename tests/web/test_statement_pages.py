@@ -56,6 +56,24 @@ def test_every_statement_page_answers(client, store):
         assert 'class="statement-facts"' in response.get_data(as_text=True), iri
 
 
+def test_every_statement_a_shape_checks_names_that_shape_on_its_page(client, store):
+    """shape-coverage: a statement is checked by a shape that names it, or by the shape of the
+    same evidence (the measure that satisfies it); its page names that shape either way."""
+    shapes: dict[str, set[str]] = {}
+    for row in store.run("shape-coverage"):
+        shape = row.get("shape") or row.get("sharedShape")
+        if shape is not None:
+            shapes.setdefault(row["statement"].value, set()).add(shape.value.rsplit("#", 1)[-1])
+    assert len(shapes) > 150
+    unnamed = []
+    for iri, names in sorted(shapes.items()):
+        page = client.get("/reg/2024/1689/" + iri.split("/reg/2024/1689/", 1)[1]).get_data(as_text=True)
+        checks = _section(page, "Which shape checks it", "</dd>")
+        if "No validation shape checks it." in checks or not any(f"#{name}\"" in checks for name in names):
+            unnamed.append(iri)
+    assert unnamed == []
+
+
 def test_a_statement_page_still_gives_rdf_to_rdf_clients(client):
     response = client.get(STATEMENT + "art_9.par_1", headers={"Accept": "text/turtle"})
     assert response.mimetype == "text/turtle" and b"Obligation" in response.data

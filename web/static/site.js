@@ -118,3 +118,9 @@
     }
   });
 })();
+
+// The print view's Print button (without script the browser's own Print command does the same).
+document.addEventListener("click", function (event) {
+  "use strict";
+  if (event.target.closest && event.target.closest("button.print-page")) { window.print(); }
+});

@@ -69,7 +69,7 @@ CONTENT_SECURITY_POLICY = (
 SECURITY_HEADERS = [("Content-Security-Policy", CONTENT_SECURITY_POLICY), ("X-Content-Type-Options", "nosniff"),
                     ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY")]
 
-BLUEPRINTS = ("browse", "search", "sparql", "definitions", "obligations", "timeline",
+BLUEPRINTS = ("browse", "printview", "search", "sparql", "definitions", "obligations", "timeline",
               "ontology_docs", "validate", "link", "coverage", "download", "resources")
 
 
@@ -101,7 +101,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.wsgi_app = i18n.LanguagePrefix(sparql.FastPath(app, app.wsgi_app, SECURITY_HEADERS))
     app.jinja_env.globals.update(nav_items=_nav_items, lang_url=_lang_url, href=_href, label_of=_label_of,
                                  link=_link, _=i18n.gettext, ui_lang=i18n.interface_lang, ui_path=i18n.ui_path,
-                                 switch_url=i18n.switch_url, translate=i18n.translate)
+                                 switch_url=i18n.switch_url, translate=i18n.translate,
+                                 lang_query=i18n.lang_query)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.bytecode_cache = _template_cache()
@@ -154,9 +155,16 @@ def _label_of(value: str, lang: str = "en") -> str:
 
 
 def _link(iri: str) -> str:
+    """Where a link to an IRI goes from a page: a subdivision's page in the text of the page's
+    prefix, any other page of this server under that prefix, else the IRI itself."""
+    from .i18n import prefixed, ui_path
     from .resources import link_of
 
-    return link_of(iri)
+    s = site()
+    local = s.local_id(iri)
+    if local:
+        return s.href(local, prefixed() or "en")
+    return ui_path(link_of(iri))
 
 
 def _lang_url(lang: str) -> str:

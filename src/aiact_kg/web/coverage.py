@@ -59,9 +59,10 @@ def article_model(s: Site, local_id: str, lang: str) -> dict:
         kind = row["type"].value.rsplit("#", 1)[-1] if "type" in row else ""
         for name, kinds in _GROUPS:
             if kind in kinds:
-                entry = groups[name].setdefault(iri, {"iri": iri, "label": None, "sources": set(), "kind": kind})
+                entry = groups[name].setdefault(iri, {"iri": iri, "label": None, "label_lang": None, "sources": set(),
+                                                      "kind": kind})
                 if "label" in row and (entry["label"] is None or row["label"].language == lang):
-                    entry["label"] = row["label"].value
+                    entry["label"], entry["label_lang"] = row["label"].value, row["label"].language
                 entry["sources"].add(row["sourceId"].value)
     listed = {name: sorted(entries.values(), key=lambda e: (sort_key(min(e["sources"], key=sort_key)), e["iri"]))
               for name, entries in groups.items()}

@@ -50,7 +50,9 @@ def project_version() -> str:
 @bp.get("/download")
 def index():
     s = site()
-    act = s.shared("act", lang="en")
+    from .i18n import interface_lang
+
+    act = s.shared("act", lang=interface_lang())
     act = act[0] if act else {}
     version = {"label": act["versionLabel"].value if "versionLabel" in act else None,
                "iri": act["version"].value if "version" in act else None}

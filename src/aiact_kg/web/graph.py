@@ -302,13 +302,21 @@ class Site:
         return {}
 
     @cached_property
-    def term_links(self) -> dict[str, dict[str, Markup]]:
-        """The opening tag of each defined term's link, per language: to its entry in the
-        glossary, titled with the point of Article 3 that defines it (the definition itself is
-        one click away, and shown on hover by the page's script from ``/definitions.json``)."""
-        return {lang: {term.slug: Markup('<a class="term" href="/definitions#{}" title="{}">').format(
-                    term.slug, self.label(term.source, lang)) for term in self.terms}
-                for lang in LANGUAGES}
+    def term_links(self) -> dict[tuple[str, str | None], dict[str, Markup]]:
+        """The opening tag of each defined term's link, per language and language prefix of the
+        page (filled by :meth:`term_links_for`): to its entry in the glossary, titled with the
+        point of Article 3 that defines it (the definition itself is one click away, and shown
+        on hover by the page's script from ``/definitions.json``)."""
+        return {}
+
+    def term_links_for(self, lang: str, prefix: str | None) -> dict[str, Markup]:
+        """The term links of a page in ``lang`` under ``prefix`` (``/fr/definitions#…`` there)."""
+        key = (lang, prefix)
+        if key not in self.term_links:
+            glossary = f"/{prefix}/definitions" if prefix else "/definitions"
+            self.term_links[key] = {term.slug: Markup('<a class="term" href="{}#{}" title="{}">').format(
+                glossary, term.slug, self.label(term.source, lang)) for term in self.terms}
+        return self.term_links[key]
 
     def rows_by(self, name: str, column: str, **bindings) -> dict[str, list[dict]]:
         """The rows of a named query run once for the Act as a whole (its ``?provision`` bound

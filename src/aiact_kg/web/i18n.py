@@ -77,8 +77,9 @@ def gettext(message: str, **values) -> str:
 def translate(text: str) -> str:
     """A message made in English with its values already in it (an error's description, such
     as "Unknown language 'de': choose en, fr or both.") in the interface's language: the
-    catalogue's message with ``{name}`` fields that matches it whole, its values carried over;
-    the text itself when none matches."""
+    catalogue's message with ``{name}`` fields that matches it whole, its values carried over
+    (each translated in turn when it is a message too: "This cannot be linked: the text is
+    empty."); the text itself when none matches."""
     lang = interface_lang()
     if lang == "en" or not text:
         return text
@@ -88,7 +89,7 @@ def translate(text: str) -> str:
     for pattern, translation in _patterns(lang):
         found = pattern.fullmatch(text)
         if found:
-            return translation.format(**found.groupdict())
+            return translation.format(**{name: translate(value) for name, value in found.groupdict().items()})
     return text
 
 
@@ -111,7 +112,16 @@ def _patterns(lang: str) -> list[tuple[re.Pattern, str]]:
 def ui_path(path: str) -> str:
     """A path of this site as the reader's interface reaches it (``/fr/timeline`` in French)."""
     lang = prefixed()
-    return f"/{lang}{path}" if lang and path.startswith("/") else path
+    if not lang or not path.startswith("/") or any(path == f"/{code}" or path.startswith(f"/{code}/")
+                                                   for code in LANGUAGES):
+        return path  # no prefix to add, or one there already
+    return f"/{lang}{path}"
+
+
+def lang_query(lang: str, separator: str = "?") -> str:
+    """The ``lang`` parameter a link needs to show the text in ``lang``: none when the path's
+    prefix (or, at the usual paths, English) already gives it."""
+    return f"{separator}lang={lang}" if lang in LANGUAGES and lang != (prefixed() or "en") else ""
 
 
 def switch_url(lang: str) -> str:

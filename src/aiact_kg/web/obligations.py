@@ -24,6 +24,7 @@ from pyoxigraph import NamedNode
 from ..legal_order import sort_key
 from ..vocab import ONTOLOGY_NS
 from .graph import site
+from .i18n import prefixed, ui_path
 
 bp = Blueprint("obligations", __name__)
 
@@ -86,7 +87,7 @@ def parse_date(text: str | None) -> date | None:
 
 
 def _filters() -> dict:
-    lang = request.args.get("lang", "en")
+    lang = request.args.get("lang", prefixed() or "en")
     if lang not in ("en", "fr"):
         abort(400, description=f"Unknown language {lang!r}: choose en or fr.")
     article = request.args.get("article", "").strip()
@@ -187,7 +188,7 @@ def table():
                            statement_row=statement_row,
                            roles=role_choices(roles), tiers=choices(every, "tiers"), site=site(),
                            kinds=kind_counts(every, filters["lang"]), shown_kinds=_with_urls(kind_counts(rows, filters["lang"])),
-                           kind_words=KIND_WORDS[filters["lang"]], csv_url="/obligations?" + urlencode(csv_args))
+                           kind_words=KIND_WORDS[filters["lang"]], csv_url=ui_path("/obligations") + "?" + urlencode(csv_args))
 
 
 def statement_row(o: dict, filters: dict, kind_words: dict) -> Markup:
@@ -232,7 +233,8 @@ def role_choices(roles: dict[str, dict]) -> list[tuple[str, str]]:
 def actors():
     filters = _filters()
     every = obligation_rows(filters["lang"])
-    return render_template("obligations/actors.html", roles=role_choices(role_hierarchy(filters["lang"])), rows=every)
+    return render_template("obligations/actors.html", roles=role_choices(role_hierarchy(filters["lang"])), rows=every,
+                           filters=filters)
 
 
 @bp.get("/actors/<name>")
@@ -288,7 +290,8 @@ def statement_facts(rows: list[dict]) -> dict:
     lists = {"addressees": ("addressee", "addresseeLabel"), "concerns": ("concerns", "concernsLabel"),
              "tiers": ("tier", "tierLabel"), "dates": ("appliesUnder", "appliesUnderLabel", "appliesUnderSource"),
              "measures": ("measure", "measureLabel", "measureDefinition"),
-             "shapes": ("shape", "shapeLabel", "shapeMessage"), "penalties": ("penalty", "penaltyLabel", "penaltySource")}
+             "shapes": ("shape", "shapeLabel", "shapeMessage"), "shared_shapes": ("sharedShape", "sharedShapeLabel"),
+             "penalties": ("penalty", "penaltyLabel", "penaltySource")}
     found: dict[str, dict] = {name: {} for name in lists}
     for row in rows:
         facts["kind"] = slug(_value(row, "kind")) or facts["kind"]

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from ..vocab import ONTOLOGY_NS
 from ..legal_order import sort_key
 from .graph import site
-from .resources import HTML, html_response, link_of, namespace_triples, negotiate, rdf_response
+from .resources import HTML, html_response, namespace_triples, negotiate, rdf_response
 
 bp = Blueprint("ontology_docs", __name__)
 
@@ -70,7 +70,7 @@ def entry(term: dict, kind: str) -> Markup:
 
     return site().fragment(("ontology-entry", term["iri"], kind, interface_lang(), prefixed()), lambda: Markup(
         current_app.jinja_env.get_template("ontology_docs/entry.html").render(
-            t=term, kind=kind, short=short, link=link_of) + "\n"))
+            t=term, kind=kind, short=short) + "\n"))
 
 
 @bp.get("/ontology")
@@ -80,6 +80,6 @@ def reference():
         return rdf_response(namespace_triples(ONTOLOGY_NS), media_type)
     s = site()
     html = s.cached(("ontology",), lambda: render_template("ontology_docs/reference.html", groups=terms(),
-                                                           kinds=KINDS, short=short, link=link_of, ns=ONTOLOGY_NS,
+                                                           kinds=KINDS, short=short, ns=ONTOLOGY_NS,
                                                            entry=entry))
     return html_response(html)

@@ -21,8 +21,9 @@ from pyoxigraph import NamedNode
 from .. import crossrefs
 from ..formex import FOOTNOTE_CALL, footnote_number
 from .graph import Site
+from .i18n import prefixed
 
-#: The end of a defined term's link (its opening tag is kept per term in ``Site.term_links``).
+#: The end of a defined term's link (its opening tag is kept per term in ``Site.term_links_for``).
 _CLOSE = Markup("</a>")
 
 #: Kinds printed with a heading (label, then title) rather than a label run into the text.
@@ -214,7 +215,7 @@ class Renderer:
         self.page = page
         self.anchors = anchors
         self.link_lang = link_lang or lang
-        self.term_links = site.term_links[lang]
+        self.term_links = site.term_links_for(lang, prefixed())
 
     # -- lines ---------------------------------------------------------------------------------
     def line(self, text: str, context: str) -> Markup:
@@ -266,8 +267,9 @@ class Renderer:
 
     def _reference(self, citation) -> Markup | None:
         """The link of a citation, kept per site: the same words citing the same provisions
-        from the same page always give the same link."""
-        key = (citation.text, tuple(citation.targets), self.lang, self.link_lang, self.page)
+        from the same page (under the same language prefix) always give the same link."""
+        # the links of a page under /en or /fr keep its prefix: that is part of the key too
+        key = (citation.text, tuple(citation.targets), self.lang, self.link_lang, self.page, prefixed())
         links = self.site.reference_links
         if key not in links:
             links[key] = self._reference_link(citation)

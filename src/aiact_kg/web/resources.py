@@ -118,9 +118,9 @@ def describe(iri: str, triples: list[Triple], namespace: bool = False) -> str:
     lang = browse.text_lang(browse.page_lang())
     if namespace:
         rows = [{"term": t.subject.value, "property": t.predicate.value, "value": t.object} for t in triples]
-        return render_template("resources/namespace.html", iri=iri, rows=rows, lang=lang, link=link_of)
+        return render_template("resources/namespace.html", iri=iri, rows=rows, lang=lang)
     rows = s.run("resource-description", resource=NamedNode(iri), lang=lang)
-    return render_template("resources/describe.html", iri=iri, rows=rows, lang=lang, link=link_of,
+    return render_template("resources/describe.html", iri=iri, rows=rows, lang=lang,
                            is_literal=lambda t: isinstance(t, Literal))
 
 

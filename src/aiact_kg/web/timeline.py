@@ -12,6 +12,7 @@ from flask import Blueprint, render_template, request
 
 from .browse import act_dates
 from .graph import site
+from .i18n import gettext as _, interface_lang
 from .obligations import KIND_WORDS, kind_counts, obligation_rows, parse_date
 
 bp = Blueprint("timeline", __name__)
@@ -21,24 +22,25 @@ bp = Blueprint("timeline", __name__)
 def timeline():
     on = parse_date(request.args.get("date"))
     s = site()
-    act = s.shared("act", lang="en")
+    lang = interface_lang()
+    act = s.shared("act", lang=lang)
     act = act[0] if act else {}
-    dates = act_dates(s, "en")
+    dates = act_dates(s, lang)
     events = []
     if "document" in act:
-        events.append({"date": act["document"].value, "label": "Adopted (signed in Brussels)", "source": None})
+        events.append({"date": act["document"].value, "label": _("Adopted (signed in Brussels)"), "source": None})
     if "publication" in act:
-        events.append({"date": act["publication"].value, "label": "Published in the Official Journal", "source": None})
+        events.append({"date": act["publication"].value, "label": _("Published in the Official Journal"), "source": None})
     if "inForce" in act:
-        events.append({"date": act["inForce"].value, "label": "Entry into force", "source": "art_113"})
+        events.append({"date": act["inForce"].value, "label": _("Entry into force"), "source": "art_113"})
     for d in dates:
-        events.append({"date": d["date"], "label": d["label"] or "Application date", "source": s.local_id(d["source"] or ""),
+        events.append({"date": d["date"], "label": d["label"] or _("Application date"), "source": s.local_id(d["source"] or ""),
                        "concerns": [s.local_id(c) or c for c in d["concerns"]]})
     events.sort(key=lambda e: e["date"])
     applying, obligations = None, []
     if on is not None:
         applying = [e for e in events if e["date"] <= on.isoformat()]
-        obligations = [o for o in obligation_rows("en") if o["applicable_from"] and o["applicable_from"] <= on.isoformat()]
+        obligations = [o for o in obligation_rows(lang) if o["applicable_from"] and o["applicable_from"] <= on.isoformat()]
     return render_template("timeline/timeline.html", events=events, on=on, applying=applying,
-                           obligations=obligations, kinds=kind_counts(obligations), kind_words=KIND_WORDS["en"],
+                           obligations=obligations, kinds=kind_counts(obligations, lang), kind_words=KIND_WORDS[lang],
                            has_application_dates=bool(dates), site=s)
