@@ -64,8 +64,17 @@ def article(local: str) -> NamedNode:
 
 
 def page_of(store, local: str) -> str:
+    """The page as a fresh application renders it; what the application reads of the store in
+    the background (the endpoint's statistics, the text's facts) is waited for, so that the
+    store on disk is free again once the caller drops it."""
+    from aiact_kg.web import printed, sparql
+
     app = create_app({"STORE": store, "TESTING": True})
-    return app.test_client().get(f"/reg/2024/1689/{local}").get_data(as_text=True)
+    page = app.test_client().get(f"/reg/2024/1689/{local}").get_data(as_text=True)
+    sparql.statistics(app, wait=60)
+    with app.app_context():
+        printed.prepare_text_facts(app.extensions["aiact_kg"]).wait(60)
+    return page
 
 
 def commentary_quads(store) -> list:

@@ -14,6 +14,7 @@ Two checks that do not need a browser:
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -77,10 +78,13 @@ def test_the_scan_of_templates_sees_words_outside_the_catalogue():
 
 def test_every_message_of_the_code_has_its_french():
     french = json.loads((paths.WEB / "messages.json").read_text(encoding="utf-8"))["fr"]
-    calls = re.compile(r"""\b_\(\s*(['"])(.+?)(?<!\\)\1""")
     messages = set()
     for module in sorted(Path(web.__file__).parent.glob("*.py")):
-        messages |= {m.group(2) for m in calls.finditer(module.read_text(encoding="utf-8")) if WORD.search(m.group(2))}
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):  # _("…" "…") is one message
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_" and node.args
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+                    and WORD.search(node.args[0].value)):
+                messages.add(node.args[0].value)
     assert {"Recitals the text connects to it", "Published in the Official Journal"} <= messages
     assert sorted(messages - set(french)) == []
 

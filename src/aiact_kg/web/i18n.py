@@ -106,6 +106,8 @@ def _patterns(lang: str) -> list[tuple[re.Pattern, str]]:
             out.append((re.compile(regex, re.DOTALL), translation))
         except re.error:  # a field named twice: such a message is only filled, never matched
             continue
+    # the message with the most fixed words first: "choose one of {kinds}" before "choose {choices}"
+    out.sort(key=lambda item: -len(re.sub(r"\(\?P<\w+>\.\+\?\)", "", item[0].pattern)))
     return out
 
 

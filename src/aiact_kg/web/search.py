@@ -62,6 +62,9 @@ def snippet(text: str, marks: list[tuple[int, int]], width: int = 240) -> Markup
     if start:
         start = text.find(" ", start, marks[0][0]) + 1 or start
     end = min(len(text), start + width)
+    if end < len(text):  # end at a word's end, not within one ("paragraph…" of "paragraphe")
+        cut = text.rfind(" ", start, end)
+        end = cut if cut > start + width // 2 and (not marks or cut >= marks[0][1]) else end
     out, position = [Markup("…") if start else Markup("")], start
     for s, e in marks:
         if s < start or e > end:
