@@ -84,9 +84,13 @@ class Entry:
         return bool(self.states)
 
 
+#: The prefixes, longest namespace first (…/dpv/ai# before …/dpv#).
+_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
 def short(iri: str) -> str:
     """``aiact:usedFor`` for an IRI of a known namespace, the IRI itself otherwise."""
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+    for prefix, namespace in _LONGEST_FIRST:
         if iri.startswith(namespace):
             return f"{prefix}:{iri[len(namespace):]}"
     return iri

@@ -221,7 +221,7 @@ def warm(app: Flask, workers: bool = True) -> None:
     """Work out at start what every page would otherwise wait for on first use: the
     subdivisions and terms of the graph and their index; and, for ``serve`` (``workers``), the
     query processes of /sparql, started before it listens (tests start them on first use), and
-    in the background while the server starts, the search index (a search that comes first
+    in the background while the server starts, the endpoint's statistics for its cost estimate, the search index (a search that comes first
     waits for it), the SPARQL editor's vocabulary and the facts of the Act's text (pages ask
     their own queries until they are there: :func:`printed.text_facts_ready`). Without
     ``workers`` the search index is built by the first search, the vocabulary by the first
@@ -232,8 +232,8 @@ def warm(app: Flask, workers: bool = True) -> None:
     with app.app_context():
         s = site()
         s.subdivisions, s.terms, s.term_matchers  # noqa: B018 (computed and kept)
-        sparql.statistics(app)  # read in a thread of their own: the endpoint's cost estimates
         if workers:
+            sparql.statistics(app)  # read in a thread of their own (else at the first query)
             threading.Thread(target=_warm_in_background, args=(app,), name="warm", daemon=True).start()
             printed.prepare_text_facts(s)
             pool = sparql.pool()

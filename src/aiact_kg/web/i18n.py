@@ -103,12 +103,13 @@ def _patterns(lang: str) -> list[tuple[re.Pattern, str]]:
         parts = re.split(r"\{(\w+)\}", message)
         regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
         try:
-            out.append((re.compile(regex, re.DOTALL), translation))
+            fixed = sum(len(part) for part in parts[::2])  # the message's own words, not its fields
+            out.append((fixed, re.compile(regex, re.DOTALL), translation))
         except re.error:  # a field named twice: such a message is only filled, never matched
             continue
     # the message with the most fixed words first: "choose one of {kinds}" before "choose {choices}"
-    out.sort(key=lambda item: -len(re.sub(r"\(\?P<\w+>\.\+\?\)", "", item[0].pattern)))
-    return out
+    out.sort(key=lambda item: -item[0])
+    return [(pattern, translation) for _, pattern, translation in out]
 
 
 def ui_path(path: str) -> str:
