@@ -63,14 +63,15 @@ class UnknownTerm:
         return self.text("en")
 
     def text(self, lang: str = "en") -> str:
-        """What is wrong with the term, in ``lang``."""
+        """What is wrong with the term, in ``lang`` (the vocabulary's name too, where it is words)."""
+        vocabulary = say(lang, self.vocabulary)
         if self.suggestion:
             return say(lang, "{term} is not a term of {vocabulary} (did you mean {suggestion}?)", term=self.iri,
-                       vocabulary=self.vocabulary, suggestion=self.suggestion)
+                       vocabulary=vocabulary, suggestion=self.suggestion)
         if not self.refused:
             return say(lang, "{term} is not a term of {vocabulary} that the validator knows: it is not read",
-                       term=self.iri, vocabulary=self.vocabulary)
-        return say(lang, "{term} is not a term of {vocabulary}", term=self.iri, vocabulary=self.vocabulary)
+                       term=self.iri, vocabulary=vocabulary)
+        return say(lang, "{term} is not a term of {vocabulary}", term=self.iri, vocabulary=vocabulary)
 
     def as_dict(self) -> dict:
         return {"term": self.iri, "vocabulary": self.vocabulary, "suggestion": self.suggestion,
