@@ -285,3 +285,13 @@ def test_a_literal_message_keeps_its_language_in_the_report_graph(engine):
     graph = validation.report_graph([report])
     assert {m.language for m in graph.objects(None, SH.resultMessage)} == {"en"}
     assert Literal(report.results[0].message, lang="en") in set(graph.objects(None, SH.resultMessage))
+
+
+def test_every_vocabulary_named_in_words_has_its_french_name():
+    from rdflib.namespace import RDFS
+
+    known = rdflib.Graph().parse(paths.VOCABULARIES / "catalogue.ttl", format="turtle")
+    named = {str(label) for label in known.objects(None, RDFS.label)}
+    worded = {label for label in named if not re.fullmatch(r"[A-Z]+", label)}
+    assert "aiact (this project's ontology)" in worded and "AIRO" in named - worded
+    assert sorted(worded - set(catalogue()["fr"])) == []

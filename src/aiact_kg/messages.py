@@ -24,11 +24,6 @@ def catalogue() -> dict[str, dict[str, str]]:
     return {code: messages for code, messages in data.items() if not code.startswith("_")}
 
 
-def has(message: str, lang: str) -> bool:
-    """Whether ``message`` is said in ``lang`` (every message is said in English)."""
-    return lang == "en" or message in catalogue().get(lang, {})
-
-
 def say(lang: str, message: str, **values) -> str:
     """``message`` in ``lang`` (English where the catalogue has no translation), its
     ``{name}`` fields filled from ``values``."""

@@ -46,10 +46,10 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from . import build, limits as input_limits, paths, queries, shacl
-from .messages import LANGUAGES, say
 from .explanation import Evidence, Fact, SourceText
 from .legal_order import sort_key
 from .mapping import Mapper, Reading
+from .messages import LANGUAGES, say
 from .vocab import AIACT, ONTOLOGY_NS
 from .vocabularies import UnknownTerm, Vocabularies
 

@@ -19,7 +19,7 @@ from flask import has_request_context, request
 
 from .. import messages
 
-LANGUAGES = ("en", "fr")
+LANGUAGES = messages.LANGUAGES
 ENVIRON_KEY = "aiact_kg.interface"
 #: The interface's language once worked out for a request (a page asks it for every message).
 _CHOSEN_KEY = "aiact_kg.interface.chosen"
