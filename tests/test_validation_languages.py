@@ -25,7 +25,7 @@ OBL = "https://w3id.org/aiact-kg/reg/2024/1689/obligation/"
 PLACEHOLDER = re.compile(r"\{[?$]\w+\}")
 #: English words no French message has: one of them in a French message is English left.
 ENGLISH = {"the", "of", "and", "with", "is", "are", "this", "that", "which", "shows", "does", "not", "requires",
-           "require", "must", "provider", "deployer", "system", "state", "it", "its", "point (a)"}
+           "require", "must", "provider", "deployer", "system", "state", "it", "its"}
 
 
 @pytest.fixture(scope="module")

@@ -124,3 +124,16 @@ def test_a_message_a_shape_gives_in_english_alone_is_shown_in_english_marked_so(
     messages = {m.text_content(): m.get("lang") for m in page.xpath('//span[@class="message"]')}
     assert messages.pop(said["en"]) == "en" and said["fr"] not in messages
     assert len(messages) == 2 and set(messages.values()) == {"fr"}
+
+
+def test_a_description_refused_for_unknown_terms_is_told_so_in_french(client):
+    import html
+
+    misspelt = ("@prefix aiact: <https://w3id.org/aiact-kg/ontology#> .\n"
+                "<http://example.org/s> a aiact:AISystem ; aiact:intendedPurpse \"x\" .\n")
+    response = client.post("/fr/validate", data={"description": misspelt, "on": ON})
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert ("ligne 2 : https://w3id.org/aiact-kg/ontology#intendedPurpse n’est pas un terme de aiact (l’ontologie de "
+            "ce projet) (vouliez-vous dire https://w3id.org/aiact-kg/ontology#intendedPurpose ?)") in page
+    assert "is not a term of" not in page
