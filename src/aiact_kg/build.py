@@ -1,7 +1,7 @@
 """Build the whole graph once, keep it in a cache, rebuild only when a source changed.
 
-The graph is: the text (``textgraph``), the ontology and curated legal facts (``ontology/``),
-the validation shapes (``shapes/``) and, once ``aiact-kg reason`` has run, the inferences of
+The graph is: the text (``textgraph``), the ontology and curated legal facts (``ontology/``)
+with the French words of their English excerpts (``excerpts``), the validation shapes (``shapes/``) and, once ``aiact-kg reason`` has run, the inferences of
 the reasoner. It is written as sorted N-Triples, so the same sources always give the same
 file. The cache file is named after a fingerprint of every source file, the code and the base
 IRI; it is written to a temporary file and renamed, so a failed build never leaves a
@@ -116,6 +116,18 @@ def _as_stored(triples: list[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
     return [quad.triple for quad in store]
 
 
+def excerpt_lines(curated: list[str], base: str) -> list[str]:
+    """N-Triples lines of the French words of every curated English excerpt, found in the
+    French official text (``aiact_kg.excerpts``)."""
+    from .excerpts import excerpt_triples
+    from .textgraph import act_iri
+
+    english, french, _ = corpus.load()
+    triples = pyoxigraph.parse("\n".join(curated).encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    found = excerpt_triples(triples, english, french, act_iri(base))
+    return pyoxigraph.serialize(found, format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
+
+
 def text_lines(base: str) -> list[str]:
     from .recitals import related_recitals
     from .textgraph import TextGraph, definitions
@@ -156,6 +168,7 @@ def build(base: str | None = None, force: bool = False) -> Path:
         curated = curated_triples(paths.ONTOLOGY, base)
         lines.update(curated)
         lines.update(derived_lines(curated))
+        lines.update(excerpt_lines(curated, base))
         lines.update(curated_triples(paths.SHAPES, base))
     except CorpusError as exc:
         raise BuildError(str(exc)) from None

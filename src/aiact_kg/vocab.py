@@ -113,6 +113,10 @@ class AIACT(DefinedNamespace):
     obligation: URIRef
     applicableFrom: URIRef
     excerpt: URIRef
+    excerptAlignment: URIRef
+    excerptIn: URIRef
+    AlignedSentences: URIRef
+    WholeProvisionText: URIRef
     # reading other vocabularies (mapping.py, vocabularies.py)
     KnownNamespace: URIRef
     termListFile: URIRef
