@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib import Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, RDFS, SH
 
 from aiact_kg import build, cli, paths, shacl, validation
 from aiact_kg.messages import catalogue
@@ -81,6 +81,37 @@ def test_the_french_messages_are_french_and_cite_as_the_french_pages_do(shapes):
         # "article 9, paragraphe 1", "point a)", "annexe III, point 4": never "Article 9(1)" or "point (a)"
         assert not re.search(r"\d\(\d|point \(|Annex\b|[Aa]rticle \d+\(", french), (name(shapes, node), french)
         assert "'" not in french, "the typographic apostrophe, as the French pages print it"
+
+
+def labels_of(shapes: rdflib.Graph) -> dict:
+    """Each labelled node of the shapes files (a shape, a shapes graph, a target type) -> its labels."""
+    found: dict = {}
+    for node, label in shapes.subject_objects(RDFS.label):
+        found.setdefault(node, []).append(label)
+    return found
+
+
+def test_every_shape_is_labelled_once_in_english_and_once_in_french(shapes):
+    named = {node for node in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(node, URIRef)}
+    named |= {node for node in shapes.subjects(RDF.type, SH.PropertyShape) if isinstance(node, URIRef)}
+    labels = labels_of(shapes)
+    assert named <= set(labels), sorted(str(n) for n in named - set(labels))
+    assert len(labels) == 86
+    languages = {str(node): sorted(label.language or "" for label in found) for node, found in labels.items()}
+    assert {node: langs for node, langs in languages.items() if langs != ["en", "fr"]} == {}
+
+
+def test_the_french_labels_are_french_and_cite_the_same_provisions_as_the_french_pages_do(shapes):
+    for node, found in labels_of(shapes).items():
+        by_lang = {label.language: str(label) for label in found}
+        french = by_lang["fr"]
+        words = set(re.findall(r"[^\W\d_]+", french.lower()))
+        assert words & ENGLISH == set(), (str(node), words & ENGLISH)
+        assert not re.search(r"\d\(\d|point \(|Annex\b|[Aa]rticle \d+\(", french), (str(node), french)
+        assert "'" not in french, "the typographic apostrophe, as the French pages print it"
+        # the same articles, paragraphs, points and annexes, in the same order
+        cited = re.compile(r"\b(?:\d+|[IVX]+)\b|(?<=point )[a-z]\b|(?<=point \()[a-z](?=\))|(?<=\()[a-z](?=\))|(?<=\d )[a-z](?=\))")
+        assert cited.findall(by_lang["en"]) == cited.findall(french), (str(node), by_lang["en"], french)
 
 
 @pytest.mark.parametrize("term", [

@@ -56,6 +56,34 @@ def test_a_statement_page_quotes_its_shape_s_message_in_the_page_s_language(clie
     assert "La description" not in english
 
 
+def test_a_french_statement_page_quotes_the_french_words_and_names_its_shape_in_french(client):
+    french = client.get("/fr" + STATEMENT + "art_9.par_1").get_data(as_text=True)
+    words = _section(french, 'id="words-h"', "</section>").replace("\u00a0", " ")
+    assert ('<blockquote class="excerpt" lang="fr"><p>Un système de gestion des risques est établi, mis en œuvre, '
+            "documenté et tenu à jour en ce qui concerne les systèmes d’IA à haut risque.</p></blockquote>") in words
+    assert "La phrase du texte officiel français qui se trouve à la place de l’extrait anglais" in words
+    assert "shall be established" not in words  # no English left in the French quotation
+    facts = _section(french, '<dl class="statement-facts">', "</dl>")
+    assert 'lang="fr">Système de gestion des risques (article 9)</a>' in facts
+    assert "Risk management system (Article 9)" not in facts
+    english = client.get("/en" + STATEMENT + "art_9.par_1").get_data(as_text=True)
+    assert ('<blockquote class="excerpt" lang="en"><p>A risk management system shall be established, implemented, '
+            "documented and maintained</p></blockquote>") in english.replace("\u00a0", " ")
+    assert 'lang="en">Risk management system (Article 9)</a>' in english
+    assert "excerpt-found" not in english
+
+
+def test_a_statement_checked_through_another_s_measure_names_the_shape_in_french(client, store):
+    rows = [row for row in store.run("shape-coverage") if row.get("sharedShape") is not None]
+    assert rows
+    local = rows[0]["statement"].value.rsplit("/obligation/", 1)[1]
+    page = client.get("/fr" + STATEMENT + local).get_data(as_text=True)
+    facts = _section(page, '<dl class="statement-facts">', "</dl>")
+    label = store.select("""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?label WHERE { ?shape rdfs:label ?label FILTER(LANG(?label) = "fr") }""", {"shape": rows[0]["sharedShape"]})
+    assert label and f'lang="fr">{label[0]["label"].value}</a>' in facts.replace("&#39;", "'")
+
+
 def test_every_statement_page_answers(client, store):
     statements = {row["obligation"].value for row in store.run("obligations", lang="en")}
     for iri in sorted(statements)[::17]:

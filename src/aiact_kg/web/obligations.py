@@ -286,11 +286,13 @@ def render_statement(local: str, lang: str) -> str:
 
 def statement_facts(rows: list[dict]) -> dict:
     """The rows of ``statement`` as one record: each property with its distinct values, in order."""
-    facts: dict = {"kind": "", "label": "", "source": "", "excerpt": "", "applicable_from": ""}
+    facts: dict = {"kind": "", "label": "", "source": "", "excerpt": "", "excerpt_lang": "", "excerpt_alignment": "",
+                   "applicable_from": ""}
     lists = {"addressees": ("addressee", "addresseeLabel"), "concerns": ("concerns", "concernsLabel"),
              "tiers": ("tier", "tierLabel"), "dates": ("appliesUnder", "appliesUnderLabel", "appliesUnderSource"),
              "measures": ("measure", "measureLabel", "measureDefinition"),
-             "shapes": ("shape", "shapeLabel", "shapeMessage", "shapeMessageLang"), "shared_shapes": ("sharedShape", "sharedShapeLabel"),
+             "shapes": ("shape", "shapeLabel", "shapeLabelLang", "shapeMessage", "shapeMessageLang"),
+             "shared_shapes": ("sharedShape", "sharedShapeLabel", "sharedShapeLabelLang"),
              "penalties": ("penalty", "penaltyLabel", "penaltySource")}
     found: dict[str, dict] = {name: {} for name in lists}
     for row in rows:
@@ -298,6 +300,8 @@ def statement_facts(rows: list[dict]) -> dict:
         facts["label"] = _value(row, "label") or facts["label"]
         facts["source"] = _value(row, "sourceId") or facts["source"]
         facts["excerpt"] = _value(row, "excerpt") or facts["excerpt"]
+        facts["excerpt_lang"] = _value(row, "excerptLang") or facts["excerpt_lang"]
+        facts["excerpt_alignment"] = slug(_value(row, "excerptAlignment")) or facts["excerpt_alignment"]
         facts["applicable_from"] = _value(row, "applicableFrom") or facts["applicable_from"]
         for name, (key, *details) in lists.items():
             if key not in row:
