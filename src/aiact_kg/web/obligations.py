@@ -292,7 +292,7 @@ def statement_facts(rows: list[dict]) -> dict:
              "tiers": ("tier", "tierLabel"), "dates": ("appliesUnder", "appliesUnderLabel", "appliesUnderSource"),
              "measures": ("measure", "measureLabel", "measureDefinition"),
              "shapes": ("shape", "shapeLabel", "shapeLabelLang", "shapeMessage", "shapeMessageLang"),
-             "shared_shapes": ("sharedShape", "sharedShapeLabel", "sharedShapeLabelLang"),
+             "shared_shapes": ("sharedShape", "sharedShapeLabel", "sharedShapeLabelEn"),
              "penalties": ("penalty", "penaltyLabel", "penaltySource")}
     found: dict[str, dict] = {name: {} for name in lists}
     for row in rows:
