@@ -29,6 +29,14 @@ def test_article_6_lists_the_classes_and_shapes_that_model_it(client):
     assert 'href="/ontology#AnnexIHighRiskAISystem"' in panel and "AnnexIIIRouteRules" in panel
 
 
+def test_a_french_article_page_names_the_shapes_that_model_it_in_french(client):
+    panel = _panel(client.get("/fr/reg/2024/1689/art_9").get_data(as_text=True))
+    assert ">Système de gestion des risques (article 9)</a>" in panel
+    assert "Risk management system" not in panel
+    english = _panel(client.get("/en/reg/2024/1689/art_9").get_data(as_text=True))
+    assert ">Risk management system (Article 9)</a>" in english
+
+
 def test_article_3_is_modelled_by_its_68_definitions(client):
     panel = _panel(client.get("/reg/2024/1689/art_3").get_data(as_text=True))
     assert "68 definitions" in panel
