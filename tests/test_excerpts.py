@@ -69,20 +69,22 @@ def french_of(excerpts, local_id: str) -> str:
 def test_abbreviations_and_citations_do_not_end_a_sentence():
     line = ("Providers, i.e. the Member States’ authorities, shall apply point (a). They shall "
             "apply Article 3(4), e.g. Regulation (EU) 2016/679 of the European Parliament "
-            "(OJ L 119, 4.5.2016, p. 1). It applies.")
+            "(OJ L 119, 4.5.2016, p. 1). It applies to the legislation listed in Section A of Annex I. "
+            "‘Deployer’ is defined in Article 3.")
     assert sentences(line) == [
         "Providers, i.e. the Member States’ authorities, shall apply point (a).",
         "They shall apply Article 3(4), e.g. Regulation (EU) 2016/679 of the European Parliament (OJ L 119, 4.5.2016, p. 1).",
-        "It applies.",
+        "It applies to the legislation listed in Section A of Annex I.",
+        "‘Deployer’ is defined in Article 3.",
     ]
 
 
 def test_french_abbreviations_and_citations_do_not_end_a_sentence():
     line = ("les modalités (p. ex.: texte, image) visées à l’article 5, paragraphe 1, point a). "
-            "Le fournisseur, c.-à-d. M. Dupont, applique le règlement (UE) 2016/679. «Il» s’applique.")
+            "Le fournisseur, c.-à-d. le mandataire, applique le règlement (UE) 2016/679. «Il» s’applique.")
     assert sentences(line) == [
         "les modalités (p. ex.: texte, image) visées à l’article 5, paragraphe 1, point a).",
-        "Le fournisseur, c.-à-d. M. Dupont, applique le règlement (UE) 2016/679.",
+        "Le fournisseur, c.-à-d. le mandataire, applique le règlement (UE) 2016/679.",
         "«Il» s’applique.",
     ]
 

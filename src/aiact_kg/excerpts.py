@@ -29,15 +29,17 @@ WHOLE = "WholeProvisionText"
 _EXCERPT = NamedNode(str(AIACT.excerpt))
 _SOURCE = NamedNode("http://purl.org/dc/terms/source")
 
-# Words the Act abbreviates with a full stop that does not end a sentence: "i.e.", "e.g.",
-# "No 2016/679" has none, but "p. 12", "pp. 1-10", "cf.", "Art.", "n°" sometimes "n.", "etc."
-# inside a list ("… etc.), and"), French "c.-à-d.", "M.", "Mme" (no stop), "p. ex.".
-_ABBREVIATIONS = {
-    "i.e", "e.g", "p", "pp", "cf", "art", "arts", "no", "nos", "para", "paras", "ibid", "vol",
-    "c.-à-d", "ex", "p. ex", "m", "mm", "dir", "chap", "al", "n", "op", "cit", "fig", "viz",
-}
+# Abbreviations whose full stop does not end a sentence, in either language: "i.e.", "e.g.",
+# "p. 12" (a page of the Official Journal), "pp.", "cf.", "Art.", "No.", "para.", "vol.", and
+# the French "p. ex.", "c.-à-d.", "chap.", "al." (alinéa).
+_ABBREVIATIONS = frozenset({
+    "i.e", "e.g", "p", "pp", "cf", "art", "arts", "no", "nos", "para", "paras", "ibid", "vol", "viz",
+    "ex", "c.-à-d", "chap", "al", "op", "cit",
+})
 # A full stop, question or exclamation mark, then any closing quotes or brackets, then space.
 _END = re.compile(r"(?<=[.!?])[’”»)\]]*[ \t\u00a0\u202f]+")
+_LAST_WORD = re.compile(r"([\w.\-]+)\.$")
+_OPENING = "‘“«(\"'"
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
@@ -47,43 +49,37 @@ def normalise(text: str) -> str:
 
 
 def _ends_sentence(before: str, after: str) -> bool:
-    """Whether the stop at the end of ``before`` ends a sentence, given the text ``after`` the
-    space that follows it."""
-    if not after:
-        return True
-    head = after.lstrip("‘“«(\"' \u00a0")
-    if not head or not (head[0].isupper() or head[0].isdigit() and before.rstrip()[-1:] in "!?"):
-        # "… in point (a). and" or "p. 12": a stop followed by a small letter or a number is not
-        # the end of a sentence ("OJ L 316, 14.11.2012, p. 12").
+    """Whether the stop that ends ``before`` ends a sentence, ``after`` being the text after
+    the spaces that follow it. A new sentence starts with a capital letter (after any opening
+    quote or bracket): "… in point (a). The", "… Regulation (EU) 2016/679. It"; a stop
+    followed by a small letter or a number ("p. 12", "14.11.2012, p. 1") or that closes an
+    abbreviation ("i.e. Member States") does not end one."""
+    head = after.lstrip(_OPENING)
+    if not head[:1].isupper():
         return False
-    word = re.search(r"([\w.\-]+)\.\W*$", before)
-    if word:
-        token = word.group(1).lower()
-        if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
-            return False
-        if re.fullmatch(r"[a-z]", token) and before.rstrip().endswith(f"{word.group(1)}."):
-            # an initial ("J. Smith") or a letter of a list cited "point a." never ends one
-            return False
-        if re.fullmatch(r"(?:[ivxlcdm]+|\d+)(?:\.\d+)*", token) and re.search(r"(?:^|\n)\W*\S+\.$", before.strip()):
-            return False  # a printed label "1." or "(ii)." at the start of the line
-    return True
+    word = _LAST_WORD.search(before)
+    return not (word and word.group(1).lower() in _ABBREVIATIONS)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of one line of the Act starts and ends (its closing stop and
+    quotes included, the spaces after it not)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _END.finditer(text):
+        if _ends_sentence(text[:match.start()].rstrip("’”»)]"), text[match.end():]):
+            end = len(text[:match.end()].rstrip(" \t\u00a0\u202f"))
+            spans.append((start, end))
+            start = match.end()
+    end = len(text.rstrip())
+    if text[start:end].strip():
+        spans.append((start, end))
+    return spans
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of one line of the Act, each with its closing stop, without the spaces
-    between them. Knows the abbreviations the Act uses ("i.e.", "e.g.", "p. 12", "p. ex."),
-    citations ("Article 3(4)", "point (a)", "Regulation (EU) 2016/679", "14.11.2012"), which
-    never end a sentence unless a new one starts after them with a capital letter."""
-    out: list[str] = []
-    start = 0
-    for match in _END.finditer(text):
-        if _ends_sentence(text[:match.start()], text[match.end():]):
-            out.append(text[start:match.end()].rstrip(" \t\u00a0\u202f"))
-            start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
+    """The sentences of one line of the Act (see :func:`sentence_spans`)."""
+    return [text[a:b] for a, b in sentence_spans(text)]
 
 
 @dataclass(frozen=True)
@@ -141,22 +137,14 @@ def french_excerpt(excerpt: str, sources: list[str], en_index: dict[str, Provisi
 
 
 def _aligned(english: str, first: int, end: int, french: str, part: str) -> FrenchExcerpt:
-    """The French sentences that stand where the English sentences the excerpt spans stand,
-    or the whole French line when the two do not cut into the same number of sentences."""
-    english_sentences = sentences(english)
-    french_sentences = sentences(french)
-    if len(english_sentences) == len(french_sentences):
-        spans, at = [], 0
-        for sentence in english_sentences:
-            at = english.index(sentence, at)
-            spans.append((at, at + len(sentence)))
-            at += len(sentence)
-        touched = [i for i, (a, b) in enumerate(spans) if a < end and first < b]
-        if touched:
-            words = french_sentences[touched[0]:touched[-1] + 1]
-            start = french.index(words[0])
-            stop = french.index(words[-1], start) + len(words[-1])
-            return FrenchExcerpt(french[start:stop], part, ALIGNED)
+    """The French sentences that stand where the English sentences holding characters
+    ``first`` to ``end`` of the English line stand, or the whole French line when the two
+    lines do not cut into the same number of sentences."""
+    english_spans, french_spans = sentence_spans(english), sentence_spans(french)
+    touched = [i for i, (a, b) in enumerate(english_spans) if a < end and first < b]
+    if len(english_spans) == len(french_spans) and touched:
+        start, stop = french_spans[touched[0]][0], french_spans[touched[-1]][1]
+        return FrenchExcerpt(french[start:stop], part, ALIGNED)
     return FrenchExcerpt(french.strip(), part, WHOLE)
 
 
