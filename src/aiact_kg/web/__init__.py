@@ -30,6 +30,8 @@ Configuration (``create_app({...})``):
 ``SPARQL_QUEUE``     queries that may wait for a worker (16); beyond, 429 with Retry-After
 ``SPARQL_PER_CLIENT`` heavy queries one client address may have running or waiting (2)
 ``SPARQL_IN_PROCESS`` answer queries of a small cost estimate in the server process (True)
+``SPARQL_ANSWER_CACHE`` bytes of those answers kept for identical requests (8 MiB; 0: none),
+                     emptied when commentary is loaded (:mod:`.answer_cache`)
 ``PAGE_CACHE``       keep rendered pages (True): the graph does not change while served
 """
 
@@ -54,6 +56,7 @@ DEFAULTS = {
     "SPARQL_QUEUE": 16,
     "SPARQL_PER_CLIENT": 2,
     "SPARQL_IN_PROCESS": True,
+    "SPARQL_ANSWER_CACHE": 8 * 1024 * 1024,
     "PAGE_CACHE": True,
     "PAGE_CACHE_SIZE": 4096,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

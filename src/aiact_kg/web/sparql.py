@@ -320,16 +320,20 @@ class FastPath:
     Flask, which answers or explains it as always."""
 
     def __init__(self, app, wsgi_app, security_headers: list[tuple[str, str]]):
+        from .answer_cache import AnswerCache
+
         self.app = app
         self.wsgi_app = wsgi_app
         self.security_headers = security_headers
+        #: the answers given, for the next identical request (``SPARQL_ANSWER_CACHE`` bytes)
+        self.answers = AnswerCache(app.config["SPARQL_ANSWER_CACHE"])
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == "/sparql" and environ.get("REQUEST_METHOD") == "GET":
             found = self._answer(environ)
             if found is not None:
                 data, headers = found
-                start_response("200 OK", headers)
+                start_response("200 OK", list(headers))  # (a kept answer's list stays as it is)
                 return [data]
         return self.wsgi_app(environ, start_response)
 
@@ -340,11 +344,19 @@ class FastPath:
         query_string = environ.get("QUERY_STRING", "")
         if not query_string.startswith("query=") or "&" in query_string or ";" in query_string:
             return None
-        text = urllib.parse.unquote_plus(query_string[6:], errors="replace")
-        if len(text) > MAX_QUERY_LENGTH or not text.strip():
-            return None
         types = _negotiated(environ.get("HTTP_ACCEPT"))
         if types is None:
+            return None
+        store = app.extensions["aiact_kg"].store
+        if not hasattr(store, "raw"):
+            return None
+        generation = (store, store.generation)  # read before the query runs (AnswerCache.put)
+        key = (query_string, *types)
+        found = self.answers.get(key, generation)  # kept only once it passed every check below
+        if found is not None:
+            return found
+        text = urllib.parse.unquote_plus(query_string[6:], errors="replace")
+        if len(text) > MAX_QUERY_LENGTH or not text.strip():
             return None
         try:
             decision = query_policy.decide(text)
@@ -355,12 +367,14 @@ class FastPath:
             return None
         limit = app.config["SPARQL_LIMIT"]
         try:
-            result = run_query(app.extensions["aiact_kg"].store.raw, decision.text, types[0], types[1], limit, bound[1])
+            result = run_query(store.raw, decision.text, types[0], types[1], limit, bound[1])
         except QueryFailed:
             return None
         headers = _answer_headers(result, limit, cors=True)
         headers.append(("Content-Length", str(len(result.data))))
-        return result.data, headers + self.security_headers
+        headers += self.security_headers
+        self.answers.put(key, generation, result.data, headers)
+        return result.data, headers
 
 
 # -- the editor -----------------------------------------------------------------------------------
