@@ -269,6 +269,8 @@ def register_command(subparsers, store_options) -> None:
                    help="resident memory one /sparql query process may reach (default 512)")
     p.add_argument("--sparql-workers", type=int, default=DEFAULTS["SPARQL_WORKERS"], metavar="N",
                    help="query processes for any query, besides the one kept for light queries (default 2)")
+    p.add_argument("--sparql-answer-cache", type=int, default=DEFAULTS["SPARQL_ANSWER_CACHE"] // 2 ** 20,
+                   metavar="MIB", help="answers of cheap /sparql queries kept for identical requests (default 8; 0: none)")
     p.add_argument("--debug", action="store_true", help="Flask's development server, with reloading")
     store_options(p)
     p.set_defaults(func=cmd_serve)
@@ -287,8 +289,11 @@ def cmd_serve(args) -> int:
     store = open_store_from(args)
     if args.sparql_memory < 64 or args.sparql_workers < 1:
         raise UsageError("--sparql-memory: at least 64 (MiB); --sparql-workers: at least 1")
+    if args.sparql_answer_cache < 0:
+        raise UsageError("--sparql-answer-cache: expected 0 or more (MiB)")
     app = create_app({"STORE": store, "SPARQL_TIMEOUT": args.sparql_timeout, "SPARQL_LIMIT": args.sparql_limit,
-                      "SPARQL_MEMORY": args.sparql_memory * 2 ** 20, "SPARQL_WORKERS": args.sparql_workers})
+                      "SPARQL_MEMORY": args.sparql_memory * 2 ** 20, "SPARQL_WORKERS": args.sparql_workers,
+                      "SPARQL_ANSWER_CACHE": args.sparql_answer_cache * 2 ** 20})
     warm(app, workers=True)
     if args.debug:
         app.run(host=args.host, port=args.port, debug=True, use_reloader=False)
