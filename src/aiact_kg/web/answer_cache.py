@@ -32,7 +32,7 @@ class AnswerCache:
         self.max_bytes = max(0, int(max_bytes))
         self.largest = min(self.max_bytes, largest if largest is not None else max(self.max_bytes // 8, 1))
         self._entries: OrderedDict[tuple, tuple[bytes, list, int]] = OrderedDict()
-        self._generation: int | None = None
+        self._generation: object = None  # compared by equality only (see get)
         self._lock = threading.Lock()
         self.size = 0  # bytes held, as counted against max_bytes
 

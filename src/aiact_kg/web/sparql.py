@@ -26,6 +26,9 @@ cannot take long enough for a timeout to matter); every other query goes to a wo
 of such a query is answered before Flask builds its request (:class:`FastPath`), with the
 same headers; anything else, and any query that fails there, is handed to Flask, so every
 error comes from one place. ``SPARQL_IN_PROCESS`` False sends every query to the workers.
+The fast path keeps its answers for the next identical request (:mod:`.answer_cache`:
+``SPARQL_ANSWER_CACHE`` bytes, by query string and negotiated types, emptied when
+commentary is loaded); a kept answer skips the engine and the serializer, not the checks.
 
 A browser that opens /sparql gets the editor: CodeMirror 6 with its SPARQL mode
 (:file:`web/static/sparql.js` over the bundle in :file:`web/static/vendor/codemirror/`), the
