@@ -61,7 +61,7 @@ def test_a_french_statement_page_quotes_the_french_words_and_names_its_shape_in_
     words = _section(french, 'id="words-h"', "</section>").replace("\u00a0", " ")
     assert ('<blockquote class="excerpt" lang="fr"><p>Un système de gestion des risques est établi, mis en œuvre, '
             "documenté et tenu à jour en ce qui concerne les systèmes d’IA à haut risque.</p></blockquote>") in words
-    assert "La phrase du texte officiel français qui se trouve à la place de l’extrait anglais" in words
+    assert "La phrase du texte officiel français qui occupe la place de l’extrait anglais" in words
     assert "shall be established" not in words  # no English left in the French quotation
     facts = _section(french, '<dl class="statement-facts">', "</dl>")
     assert 'lang="fr">Système de gestion des risques (article 9)</a>' in facts
