@@ -45,6 +45,7 @@ def test_every_query_has_a_title_and_description_in_both_languages(name):
     for text in (query.title("fr"), french):
         assert set(WORD.findall(text.lower())) & ENGLISH == set(), text
     assert set(WORD.findall(french.lower())) & FRENCH
+    assert len(re.findall("`+", french)) % 2 == 0, "code between backticks, each span closed"
 
 
 def test_the_english_description_is_the_english_lines_only():
