@@ -109,6 +109,21 @@ def test_an_update_sent_as_such_from_a_french_page_is_refused_in_french(client):
         french_page(response, 403)
 
 
+@pytest.mark.parametrize("data, content_type, status, french", [
+    ("{}", "application/json", 415, "Envoyez la requête par POST en application/x-www-form-urlencoded ou en "
+                                    "application/sparql-query."),
+    ("ASK {}" + " " * 100_000, "application/sparql-query", 413, "La requête dépasse 100000 octets."),
+    (b"\xff\xfe", "application/sparql-query", 400, "La requête n’est pas de l’UTF-8 valide."),
+])
+def test_a_request_the_endpoint_cannot_read_gets_a_french_error_page(client, data, content_type, status, french):
+    response = client.post("/fr/sparql", data=data, content_type=content_type, headers=HTML)
+    assert response.status_code == status and response.mimetype == "text/html"
+    page = unescape(response.get_data(as_text=True))
+    assert french in page and f"{status} {i18n.catalogue()['fr'][response.status.split(' ', 1)[1].title()]}" in page
+    # the media types it names are code ("sparql-query"); every other word is French
+    assert english_left(t for t in interface_text(response.data) if "application/" not in t) == []
+
+
 def test_an_answer_cut_at_the_result_cap_says_so_in_french(client, app):
     limit = app.config["SPARQL_LIMIT"]
     page = french_page(form(client, "SELECT ?s WHERE { ?s ?p ?o }"), 200)
