@@ -207,3 +207,59 @@ def test_the_errors_not_reached_cheaply_have_their_french(app, english, french):
         assert i18n.translate(english) == french
     with app.test_request_context("/sparql"):
         assert i18n.translate(english) == english
+
+
+# -- every message the endpoint writes -----------------------------------------------------------
+
+#: What raises the endpoint's errors, and which argument is the message.
+RAISERS = {"abort": "description", "TooManyRequests": "description", "ServiceUnavailable": "description",
+           "Refused": 1, "QueryFailed": 1}
+
+
+def _samples(node, module) -> list[str]:
+    """The texts an expression of the source can make, each value it formats given as "7"; []
+    for one that is only a value (an engine's own message, passed on as it wrote it)."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        text = "".join(part.value if isinstance(part, ast.Constant) else "7" for part in node.values)
+        return [text] if text.strip("7 ") else []
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [a + b for a in _samples(node.left, module) for b in _samples(node.right, module)]
+    if isinstance(node, ast.IfExp):
+        return _samples(node.body, module) + _samples(node.orelse, module)
+    if isinstance(node, ast.Name) and isinstance(getattr(module, node.id, None), str):
+        return [getattr(module, node.id)]
+    return []
+
+
+def endpoint_messages() -> list[str]:
+    import ast
+    import importlib
+    import inspect
+
+    found = []
+    for name in ("aiact_kg.web.sparql", "aiact_kg.web.query_policy", "aiact_kg.query_workers", "aiact_kg.query_engine"):
+        module = importlib.import_module(name)
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in RAISERS):
+                continue
+            where = RAISERS[node.func.id]
+            if isinstance(where, int):
+                argument = node.args[where] if len(node.args) > where else None
+            else:
+                argument = next((k.value for k in node.keywords if k.arg == where), None)
+            found += _samples(argument, module) if argument is not None else []
+    return found
+
+
+def test_every_message_of_the_endpoint_has_its_french(app):
+    messages = endpoint_messages()
+    assert {"The query is not valid SPARQL 1.1: 7", "the query ran longer than 7 s and was stopped",
+            "SERVICE is refused: queries run on this graph only and never reach other servers."} <= set(messages)
+    assert len(messages) >= 20
+    with app.test_request_context("/sparql?lang=fr"):
+        untranslated = [m for m in messages if i18n.translate(m) == m]
+    assert untranslated == []
