@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import paths
+from .messages import LANGUAGES  # a query's title and description are in each
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?$")
 
@@ -24,8 +25,6 @@ class QueryNotFound(LookupError):
 
 #: Header lines that are neither title nor description.
 _META = ("bindings:", "provisions:", "concerns:")
-#: The languages a query's title and description are written in.
-LANGUAGES = ("en", "fr")
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,15 @@ blueprint serves both languages without knowing of them.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import has_request_context, request
 
-from .. import paths
+from .. import messages
 
-LANGUAGES = ("en", "fr")
+LANGUAGES = messages.LANGUAGES
 ENVIRON_KEY = "aiact_kg.interface"
 #: The interface's language once worked out for a request (a page asks it for every message).
 _CHOSEN_KEY = "aiact_kg.interface.chosen"
@@ -43,12 +42,10 @@ class LanguagePrefix:
         return self.wsgi_app(environ, start_response)
 
 
-@lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
-    """Language code to {English message: translation}, from ``web/messages.json``."""
-    with open(paths.WEB / "messages.json", encoding="utf-8") as f:
-        data = json.load(f)
-    return {code: messages for code, messages in data.items() if not code.startswith("_")}
+    """Language code to {English message: translation}, from ``web/messages.json``
+    (:func:`aiact_kg.messages.catalogue`: the command line's words are there too)."""
+    return messages.catalogue()
 
 
 def prefixed() -> str | None:
