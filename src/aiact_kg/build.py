@@ -2,10 +2,11 @@
 
 The graph is: the text (``textgraph``), the ontology and curated legal facts (``ontology/``)
 with the French words of their English excerpts (``excerpts``), the validation shapes
-(``shapes/``) and, once ``aiact-kg reason`` has run, the inferences of the reasoner. It is written as sorted N-Triples, so the same sources always give the same
-file. The cache file is named after a fingerprint of every source file, the code and the base
-IRI; it is written to a temporary file and renamed, so a failed build never leaves a
-half-written graph as the current one.
+(``shapes/``) and, once ``aiact-kg reason`` has run, the inferences of the reasoner. It is
+written as sorted N-Triples, so the same sources always give the same file. The cache file is
+named after a fingerprint of every source file, the code and the base IRI; it is written to a
+temporary file and renamed, so a failed build never leaves a half-written graph as the
+current one.
 """
 
 from __future__ import annotations
