@@ -16,7 +16,17 @@ each shape by the definitions pyshacl applies (SHACL, section 2.1.3: ``sh:target
 per state of the graph. Everything else is pyshacl's: the rules apply in the order of their
 shape's ``sh:order`` and their own, each to its shape's focus nodes as the graph stands when
 it runs; every constraint of every shape is evaluated by pyshacl's constraint components; the
-results are pyshacl's. :func:`validate_plainly` is the one-call ``pyshacl.validate`` the
+results are pyshacl's.
+
+The value nodes of a property shape (SHACL, section 2.3.1: the nodes its ``sh:path`` reaches
+from a focus node) are found once per path and focus node in a validation: the obligation
+shapes (``shapes/high-risk-provider.ttl`` and its siblings) nearly all follow the one path
+``( aiact:hasMeasure rdf:type [ sh:zeroOrMorePath rdfs:subClassOf ] )`` from the same system,
+each written as its own list, and pyshacl walks it again for each, which was three quarters of
+the time of a validation. Two paths are the same when they are written alike (the same
+properties in the same path expressions, SHACL section 2.3.1), whichever nodes spell them; the
+graph does not change while the shapes are evaluated (the rules have all run), so a path
+walked once from a focus node gives what walking it again would. :func:`validate_plainly` is the one-call ``pyshacl.validate`` the
 engine used before, kept as the reference the tests compare the prepared run against on every
 example (``tests/test_shacl.py``).
 
@@ -26,6 +36,7 @@ Not thread-safe: pyshacl's shape objects are shared; the caller holds a lock.
 from __future__ import annotations
 
 import logging
+import weakref
 
 import rdflib
 from rdflib import BNode, Literal, URIRef
@@ -147,6 +158,15 @@ class PreparedShapes:
                       for shape, found in sorted(rules.items(), key=lambda item: item[0].order)]
         self._targets: dict = {}
 
+        # each property shape's path, spelt as a value (see _path_key); the shapes' value nodes
+        # are found through these walks (see _walking_once)
+        self.walks = _Walks({shape: _path_key(self.graph.graph, shape.path()) for shape in self.shapes
+                             if shape.is_property_shape})
+        _WALKS[self.graph] = self.walks
+        walking_once = _walking_once()
+        for shape in self.walks.paths:
+            shape.__class__ = walking_once
+
     def targets(self, shape) -> _Targets:
         found = self._targets.get(shape)
         if found is None:
@@ -184,14 +204,89 @@ class PreparedShapes:
             for shape, rules in self.rules:
                 for rule in rules:
                     rule.apply(graph, focus_nodes=self.focus_nodes(shape, memo))
+            # the rules have run: the graph stays as it is while the shapes are evaluated
+            self.walks.start(graph)
             for shape in self.shapes:
                 conform, found = shape.validate(self.executor, graph, focus=self.focus_nodes(shape, memo))
                 conforms = conforms and conform
                 reports.extend(found)
         finally:
+            self.walks.stop()
             if self.functions:
                 unapply_functions(self.functions, graph)
         return _results_graph(reports, conforms)
+
+
+#: The path expressions of SHACL (section 2.3.1.2 to 2.3.1.6), each spelt as a one-value node.
+_PATH_OPERATORS = (SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
+
+
+def _path_key(shapes: rdflib.Graph, path, depth: int = 0):
+    """A property path as a value that two paths written alike share: an IRI itself, a
+    sequence as a tuple of its members, an alternative as ("alternative", members), an inverse
+    or repeated path as (its operator, the path). A node that is not one of these (it is no
+    path SHACL defines) is kept as it is: only it is its own path."""
+    if isinstance(path, URIRef) or depth > 16:
+        return path
+    if (path, RDF.first, None) in shapes:
+        return ("sequence",) + tuple(_path_key(shapes, item, depth + 1) for item in shapes.items(path))
+    alternatives = shapes.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return ("alternative",) + tuple(_path_key(shapes, item, depth + 1) for item in shapes.items(alternatives))
+    for operator in _PATH_OPERATORS:
+        inner = shapes.value(path, operator)
+        if inner is not None:
+            return (operator, _path_key(shapes, inner, depth + 1))
+    return path
+
+
+class _Walks:
+    """The paths walked in the validation under way: (path, focus node) -> value nodes, kept
+    while the shapes are evaluated over one graph."""
+
+    def __init__(self, paths: dict):
+        self.paths = paths
+        self.graph = None
+        self.walked: dict = {}
+
+    def start(self, graph) -> None:
+        self.graph, self.walked = graph, {}
+
+    def stop(self) -> None:
+        self.graph, self.walked = None, {}
+
+
+#: The walks of each prepared shapes graph (pyshacl's ``ShapesGraph``), which its shapes read.
+_WALKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_WALKING_ONCE: list = []
+
+
+def _walking_once():
+    """pyshacl's ``Shape`` whose ``value_nodes`` walks a path once per focus node in a
+    validation (see :class:`_Walks`) and otherwise as pyshacl does; prepared property shapes
+    are made of this class (it adds no state: ``__slots__`` is empty)."""
+    if not _WALKING_ONCE:
+        from pyshacl.shape import Shape
+
+        class WalkingOnce(Shape):
+            __slots__ = ()
+
+            def value_nodes(self, target_graph, focus, sparql_mode: bool = False, debug: bool = False):
+                walks = _WALKS.get(self.sg)
+                if walks is None or walks.graph is not target_graph or sparql_mode or self not in walks.paths:
+                    return super().value_nodes(target_graph, focus, sparql_mode=sparql_mode, debug=debug)
+                if not isinstance(focus, (tuple, list, set)):
+                    focus = [focus]
+                key, found = walks.paths[self], {}
+                for node in focus:
+                    values = walks.walked.get((key, node))
+                    if values is None:
+                        values = walks.walked[(key, node)] = frozenset(super().value_nodes(target_graph, node)[node])
+                    found[node] = set(values)  # a set of its own: a constraint may change it
+                return found
+
+        _WALKING_ONCE.append(WalkingOnce)
+    return _WALKING_ONCE[0]
 
 
 def _results_graph(reports: list, conforms: bool) -> rdflib.Graph:
