@@ -16,19 +16,20 @@ each shape by the definitions pyshacl applies (SHACL, section 2.1.3: ``sh:target
 per state of the graph. Everything else is pyshacl's: the rules apply in the order of their
 shape's ``sh:order`` and their own, each to its shape's focus nodes as the graph stands when
 it runs; every constraint of every shape is evaluated by pyshacl's constraint components; the
-results are pyshacl's.
+results are pyshacl's. :func:`validate_plainly` is the one-call ``pyshacl.validate`` the
+engine used before, kept as the reference the tests compare the prepared run against on every
+example (``tests/test_shacl.py``, and with :class:`OneCall` the whole reports,
+``tests/test_validation_reports.py``).
 
 The value nodes of a property shape (SHACL, section 2.3.1: the nodes its ``sh:path`` reaches
 from a focus node) are found once per path and focus node in a validation: the obligation
 shapes (``shapes/high-risk-provider.ttl`` and its siblings) nearly all follow the one path
 ``( aiact:hasMeasure rdf:type [ sh:zeroOrMorePath rdfs:subClassOf ] )`` from the same system,
-each written as its own list, and pyshacl walks it again for each, which was three quarters of
+each written as its own list, and pyshacl walked it again for each, which was more than half of
 the time of a validation. Two paths are the same when they are written alike (the same
 properties in the same path expressions, SHACL section 2.3.1), whichever nodes spell them; the
 graph does not change while the shapes are evaluated (the rules have all run), so a path
-walked once from a focus node gives what walking it again would. :func:`validate_plainly` is the one-call ``pyshacl.validate`` the
-engine used before, kept as the reference the tests compare the prepared run against on every
-example (``tests/test_shacl.py``).
+walked once from a focus node gives what walking it again would.
 
 Not thread-safe: pyshacl's shape objects are shared; the caller holds a lock.
 """
@@ -58,6 +59,18 @@ def validate_plainly(data: rdflib.Graph, shapes: rdflib.Graph) -> rdflib.Graph:
 
     _, results, _ = pyshacl.validate(data, shacl_graph=shapes, **OPTIONS)
     return results
+
+
+class OneCall:
+    """The shapes run by one :func:`validate_plainly` call per data graph, as a
+    :class:`PreparedShapes` is run: the reference ``tests/test_validation_reports.py`` compares
+    the engine's reports against and a baseline of ``bench/validate.py``."""
+
+    def __init__(self, graph: rdflib.Graph):
+        self.graph = graph
+
+    def validate(self, data: rdflib.Graph) -> rdflib.Graph:
+        return validate_plainly(data, self.graph)
 
 
 class _Targets:
@@ -130,9 +143,11 @@ class _Memo:
 
 
 class PreparedShapes:
-    """A shapes graph ready to validate many data graphs (see the module's documentation)."""
+    """A shapes graph ready to validate many data graphs (see the module's documentation);
+    with ``walk_once`` false, each shape walks its path itself, as pyshacl does (the baseline
+    of ``bench/validate.py``)."""
 
-    def __init__(self, graph: rdflib.Graph):
+    def __init__(self, graph: rdflib.Graph, walk_once: bool = True):
         from pyshacl.functions import gather_functions
         from pyshacl.monkey import apply_patches
         from pyshacl.pytypes import SHACLExecutor
@@ -161,7 +176,7 @@ class PreparedShapes:
         # each property shape's path, spelt as a value (see _path_key); the shapes' value nodes
         # are found through these walks (see _walking_once)
         self.walks = _Walks({shape: _path_key(self.graph.graph, shape.path()) for shape in self.shapes
-                             if shape.is_property_shape})
+                             if shape.is_property_shape and walk_once})
         _WALKS[self.graph] = self.walks
         walking_once = _walking_once()
         for shape in self.walks.paths:
@@ -290,28 +305,19 @@ def _walking_once():
 
 
 def _results_graph(reports: list, conforms: bool) -> rdflib.Graph:
-    """The ``sh:ValidationReport`` of pyshacl's results (as its Validator writes it, without the
-    text rendering and the prefixes of the shapes graph): nodes of the data graph a result
-    names are copied in, a blank node with what hangs from it."""
-    from pyshacl.rdfutil import clone_blank_node
-
+    """The ``sh:ValidationReport`` of pyshacl's results, with the triples pyshacl's Validator
+    writes of each result (without the text rendering and the prefixes of the shapes graph).
+    The nodes a result names (its focus node, shape, path, value) are the nodes themselves,
+    blank ones under their own identifiers; what hangs from them stays in the data and shapes
+    graphs: the Validator copies it in (a blank focus node with its whole description, a path
+    with its list), which was about a sixth of the time of a validation with twenty findings, and nothing reads
+    it (``validation.Engine`` reads each result's own triples)."""
     graph = rdflib.Graph()
     report = BNode()
     graph.add((report, RDF.type, SH.ValidationReport))
     graph.add((report, SH.conforms, Literal(conforms)))
-    cloned: dict = {}
     for _, result, triples in reports:
         graph.add((report, SH.result, result))
         for s, p, o in triples:
-            if isinstance(o, tuple):
-                source, node = o
-                if isinstance(node, Literal):
-                    o = node
-                else:
-                    key = (source, str(node))
-                    if key not in cloned:
-                        cloned[key] = (clone_blank_node(source, node, graph, keepid=True)
-                                       if isinstance(node, BNode) else URIRef(str(node)))
-                    o = cloned[key]
-            graph.add((s, p, o))
+            graph.add((s, p, o[1] if isinstance(o, tuple) else o))
     return graph
