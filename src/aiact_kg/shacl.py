@@ -31,6 +31,11 @@ properties in the same path expressions, SHACL section 2.3.1), whichever nodes s
 graph does not change while the shapes are evaluated (the rules have all run), so a path
 walked once from a focus node gives what walking it again would.
 
+pyshacl writes each result twice: as triples and as a paragraph of text (for its
+``results_text``), which it builds by turning the shape, the focus node, the path and the value
+into Turtle; the engine reads the triples alone, and the text is not written while a prepared
+validation runs (a tenth of a validation with twenty findings).
+
 Not thread-safe: pyshacl's shape objects are shared; the caller holds a lock.
 """
 
@@ -181,6 +186,7 @@ class PreparedShapes:
         walking_once = _walking_once()
         for shape in self.walks.paths:
             shape.__class__ = walking_once
+        _describe_results_once()
 
     def targets(self, shape) -> _Targets:
         found = self._targets.get(shape)
@@ -302,6 +308,27 @@ def _walking_once():
 
         _WALKING_ONCE.append(WalkingOnce)
     return _WALKING_ONCE[0]
+
+
+def _describe_results_once() -> None:
+    """Route pyshacl's text of a result (``ConstraintComponent.make_v_result_description``)
+    past a prepared validation under way: its shapes' results get no text (``_results_graph``
+    does not read it); any other validation, in this process or thread, gets pyshacl's."""
+    from pyshacl.constraints.constraint_component import ConstraintComponent
+
+    describe = ConstraintComponent.make_v_result_description
+    if getattr(describe, "prepared", False):
+        return
+
+    def make_v_result_description(self, *args, **kwargs):
+        walks = _WALKS.get(self.shape.sg)
+        if walks is not None and walks.graph is not None:
+            return ""
+        return describe(self, *args, **kwargs)
+
+    make_v_result_description.prepared = True
+    make_v_result_description.__wrapped__ = describe
+    ConstraintComponent.make_v_result_description = make_v_result_description
 
 
 def _results_graph(reports: list, conforms: bool) -> rdflib.Graph:
