@@ -106,6 +106,10 @@ class _Targets:
             queries.append((helper.apply_prefixes(helper.select_text), bindings))
         self.queries = tuple(queries)
 
+    def any(self) -> bool:
+        """Whether the shape targets anything (it has its own focus nodes)."""
+        return bool(self.nodes or self.classes or self.subjects_of or self.objects_of or self.queries)
+
 
 class _Memo:
     """Answers about one data graph, kept while the graph keeps its size: rules only add
@@ -149,10 +153,10 @@ class _Memo:
 
 class PreparedShapes:
     """A shapes graph ready to validate many data graphs (see the module's documentation);
-    with ``walk_once`` false, each shape walks its path itself, as pyshacl does (the baseline
-    of ``bench/validate.py``)."""
+    with ``shortcuts`` false, each shape walks its path itself and every result is written in
+    full, as pyshacl does (the baseline of ``bench/validate.py``)."""
 
-    def __init__(self, graph: rdflib.Graph, walk_once: bool = True):
+    def __init__(self, graph: rdflib.Graph, shortcuts: bool = True):
         from pyshacl.functions import gather_functions
         from pyshacl.monkey import apply_patches
         from pyshacl.pytypes import SHACLExecutor
@@ -179,14 +183,40 @@ class PreparedShapes:
         self._targets: dict = {}
 
         # each property shape's path, spelt as a value (see _path_key); the shapes' value nodes
-        # are found through these walks (see _walking_once)
+        # are found through these walks (see _walking_once); the results no one reads
+        # (see _unread_shapes, _route_results)
         self.walks = _Walks({shape: _path_key(self.graph.graph, shape.path()) for shape in self.shapes
-                             if shape.is_property_shape and walk_once})
+                             if shape.is_property_shape} if shortcuts else {},
+                            self._unread_shapes() if shortcuts else frozenset(), shortcuts)
         _WALKS[self.graph] = self.walks
         walking_once = _walking_once()
         for shape in self.walks.paths:
             shape.__class__ = walking_once
-        _describe_results_once()
+        _route_results()
+
+    def _unread_shapes(self) -> frozenset:
+        """The shapes whose results no one reads: every shape but those a validation reports
+        the results of, which are the shapes with targets and, from them, the shapes they
+        name with ``sh:property`` and ``sh:node`` (whose results are the details of the node
+        constraint's result), and so on. The others are evaluated only as the value of
+        ``sh:qualifiedValueShape``, ``sh:not``, ``sh:and``, ``sh:or`` or ``sh:xone`` (or
+        below one), where only whether a node conforms counts and pyshacl discards the
+        results (SHACL, sections 4.6 and 4.7.3)."""
+        shapes = self.graph.graph
+        reported = [shape for shape in self.shapes if self.targets(shape).any()]
+        seen = set(reported)
+        while reported:
+            shape = reported.pop()
+            for prop in (SH.property, SH.node):
+                for node in shapes.objects(shape.node, prop):
+                    try:
+                        named = self.graph.lookup_shape_from_node(node)
+                    except KeyError:
+                        continue
+                    if named not in seen:
+                        seen.add(named)
+                        reported.append(named)
+        return frozenset(shape for shape in self.shapes if shape not in seen)
 
     def targets(self, shape) -> _Targets:
         found = self._targets.get(shape)
@@ -263,10 +293,10 @@ def _path_key(shapes: rdflib.Graph, path, depth: int = 0):
 
 class _Walks:
     """The paths walked in the validation under way: (path, focus node) -> value nodes, kept
-    while the shapes are evaluated over one graph."""
+    while the shapes are evaluated over one graph; the shapes whose results no one reads."""
 
-    def __init__(self, paths: dict):
-        self.paths = paths
+    def __init__(self, paths: dict, unread: frozenset = frozenset(), shortcuts: bool = True):
+        self.paths, self.unread, self.shortcuts = paths, unread, shortcuts
         self.graph = None
         self.walked: dict = {}
 
@@ -310,24 +340,43 @@ def _walking_once():
     return _WALKING_ONCE[0]
 
 
-def _describe_results_once() -> None:
-    """Route pyshacl's text of a result (``ConstraintComponent.make_v_result_description``)
-    past a prepared validation under way: its shapes' results get no text (``_results_graph``
-    does not read it); any other validation, in this process or thread, gets pyshacl's."""
+def _route_results() -> None:
+    """Route pyshacl's making of a result (``ConstraintComponent.make_v_result``) and of its
+    text (``make_v_result_description``) past a prepared validation under way: a result of a
+    shape whose results no one reads (:meth:`PreparedShapes._unread_shapes`) is its node with
+    its type, shape, component, focus node and severity, without the message pyshacl would
+    write for it from the value (turning nodes into Turtle, which was most of the time of a
+    qualified value shape over a dozen measures); no result gets the text (``_results_graph``
+    does not read it). Any other validation, in this process or thread, gets pyshacl's."""
     from pyshacl.constraints.constraint_component import ConstraintComponent
 
-    describe = ConstraintComponent.make_v_result_description
-    if getattr(describe, "prepared", False):
+    make = getattr(ConstraintComponent, "make_v_result", None)
+    describe = getattr(ConstraintComponent, "make_v_result_description", None)
+    if make is None or describe is None or getattr(make, "prepared", False):  # another pyshacl, or routed
         return
 
-    def make_v_result_description(self, *args, **kwargs):
-        walks = _WALKS.get(self.shape.sg)
-        if walks is not None and walks.graph is not None:
-            return ""
-        return describe(self, *args, **kwargs)
+    def under_way(component):
+        walks = _WALKS.get(component.shape.sg)
+        return walks if walks is not None and walks.shortcuts and walks.graph is not None else None
 
-    make_v_result_description.prepared = True
-    make_v_result_description.__wrapped__ = describe
+    def make_v_result(self, datagraph, focus_node, *args, **kwargs):
+        walks = under_way(self)
+        if walks is None or self.shape not in walks.unread:
+            return make(self, datagraph, focus_node, *args, **kwargs)
+        # (value_node, result_path, constraint_component, ...) may come by position
+        constraint_component = kwargs.get("constraint_component") or (args[2] if len(args) > 2 else None)
+        node = BNode()
+        return "", node, [(node, RDF.type, SH.ValidationResult),
+                          (node, SH.sourceConstraintComponent, constraint_component or self.shacl_constraint_component),
+                          (node, SH.sourceShape, self.shape.node), (node, SH.resultSeverity, self.shape.severity),
+                          (node, SH.focusNode, focus_node)]
+
+    def make_v_result_description(self, *args, **kwargs):
+        return "" if under_way(self) is not None else describe(self, *args, **kwargs)
+
+    for routed, original in ((make_v_result, make), (make_v_result_description, describe)):
+        routed.prepared, routed.__wrapped__ = True, original
+    ConstraintComponent.make_v_result = make_v_result
     ConstraintComponent.make_v_result_description = make_v_result_description
 
 
