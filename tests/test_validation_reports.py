@@ -103,3 +103,29 @@ def test_a_path_walked_for_one_description_is_walked_again_for_the_next(engine):
     assert not unmet & _obligations(complete)
     assert unmet <= _obligations(bare)
     assert _obligations(again) == _obligations(complete)
+
+
+def test_the_results_left_unwritten_are_those_of_shapes_only_evaluated_for_conformance(engine):
+    """A shape whose results are made without their message is the value of
+    sh:qualifiedValueShape, sh:not or a rule's sh:condition, or a member of sh:and, sh:or,
+    sh:xone, or a property or node shape below one; no shape with targets, nor any named
+    shape, is among them."""
+    from rdflib.namespace import RDF, SH
+
+    prepared, shapes = engine.prepared, engine.shapes
+    unread = prepared.walks.unread
+    assert unread, "the qualified value shapes of shapes/ have inner shapes"
+    unread_nodes = {s.node for s in unread}
+    conformance_only = {o for p in (SH.qualifiedValueShape, SH["not"], SH.condition) for o in shapes.objects(None, p)}
+    for operator in (SH["and"], SH["or"], SH.xone):
+        for members in shapes.objects(None, operator):
+            conformance_only.update(shapes.items(members))
+    for shape in unread:
+        assert not prepared.targets(shape).any() and isinstance(shape.node, BNode), shape.node
+        parents = set(shapes.subjects(SH.property, shape.node)) | set(shapes.subjects(SH.node, shape.node))
+        assert shape.node in conformance_only or (parents and parents <= unread_nodes), shape.node
+    article_43 = prepared.graph.lookup_shape_from_node(
+        next(s for s in shapes.subjects(RDF.type, SH.PropertyShape) if str(s).endswith("#ConformityProcedureShape")))
+    assert article_43 not in unread
+    inner = shapes.value(article_43.node, SH.qualifiedValueShape)
+    assert prepared.graph.lookup_shape_from_node(inner) in unread
