@@ -171,3 +171,32 @@ def test_french_link_results_and_errors(client_module, data):
 def test_the_same_scan_finds_the_english_interface(client_module, path):
     response = client_module.get(f"/en{path}", headers={"Accept": "text/html"})
     assert english_left(interface_text(response.data)) != []
+
+
+#: Descriptions whose French report has findings of every kind: violations, a warning (an
+#: obligation that applies later), a message filled by a SPARQL constraint, unknown terms
+#: reported as warnings, a derogation's duties, a general-purpose model and a prohibited practice.
+VALIDATED = ["cv-screening-incomplete.ttl", "large-general-purpose-model.ttl", "derogation-undocumented.ttl",
+             "dpv-workplace-emotion-recognition.ttl", "importer-case.ttl", "deep-fake-generator.ttl"]
+
+
+@pytest.mark.parametrize("name", VALIDATED)
+@pytest.mark.parametrize("on", ["2026-09-01", "2025-03-01"])
+def test_a_french_validation_report_with_findings_shows_no_english(client_module, name, on):
+    data = (paths.EXAMPLES / name).read_text(encoding="utf-8")
+    if name.startswith("cv-screening"):  # a technical documentation that leaves out a point of Annex IV
+        data += ("\n<https://example.org/cv-screening-incomplete#cv-filter> <https://w3id.org/aiact-kg/ontology#hasMeasure>"
+                 " [ a <https://w3id.org/aiact-kg/ontology#TechnicalDocumentation> ;"
+                 " <https://w3id.org/aiact-kg/ontology#coversAnnexIVItem> 1, 2, 3, 4, 5, 6, 7, 9 ] ;"
+                 " <https://w3id.org/aiact-kg/ontology#intendedPurpse> \"x\" .\n")
+    texts = {}
+    for lang in ("fr", "en"):
+        response = client_module.post(f"/{lang}/validate", data={"description": data, "on": on,
+                                                                 "allow_unknown_terms": "on"})
+        assert response.status_code == 200
+        report = lxml_html.fromstring(response.data).xpath('//section[@id="report"]')[0]
+        assert report.xpath('.//ol[@class="report-results"]/li')
+        assert report.xpath('.//*[@lang and @lang != $lang]', lang=lang) == []
+        texts[lang] = interface_text(b"<html><body>" + lxml_html.tostring(report) + b"</body></html>")
+    assert english_left(texts["fr"]) == []
+    assert english_left(texts["en"]) != []  # the same scan sees the English report

@@ -103,6 +103,7 @@ def create_app(config: dict | None = None) -> Flask:
                                  link=_link, _=i18n.gettext, ui_lang=i18n.interface_lang, ui_path=i18n.ui_path,
                                  switch_url=i18n.switch_url, translate=i18n.translate,
                                  lang_query=i18n.lang_query)
+    app.jinja_env.filters["long_date"] = i18n.long_date
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.bytecode_cache = _template_cache()
