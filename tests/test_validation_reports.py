@@ -2,9 +2,10 @@
 plain ``pyshacl.validate`` call (``aiact_kg.shacl.OneCall``): every result (focus, path, shape,
 component, severity, message, obligation, provisions, date, facts), the classification (tiers,
 classes, provisions, points, roles, the evidence by line, what is missing, the obligations of
-``--explain``), the warnings. What the engine does to be fast (the shapes prepared once, each
-target query run once per state of the graph, each property path walked once per focus node,
-the results named rather than copied) must not change a word of it."""
+``--explain``), the warnings, in English and in French. What the engine does to be fast (the
+shapes prepared once, each target query run once per state of the graph, each property path
+walked once per focus node, the results named rather than copied, the results no one reads made
+without their message) must not change a word of it."""
 
 from __future__ import annotations
 
@@ -42,15 +43,16 @@ def _described(graph, node, depth: int = 0) -> str:
     return "[" + "; ".join(said) + "]"
 
 
-def whole_report(engine, path, runner=None) -> dict:
-    """The report of one example as data, its blank nodes named by what is said of them, its
-    results in a stable order; with ``runner``, the engine's shapes run by it."""
+def whole_report(engine, path, runner=None, lang: str = "en") -> dict:
+    """The report of one example in ``lang`` as data, its blank nodes named by what is said of
+    them, its results in a stable order; with ``runner``, the engine's shapes run by it."""
     data = path.read_bytes()
     graph = validation.parse(data, path.name)
     prepared = engine.prepared
     engine.prepared = runner or prepared
     try:
-        report = engine.validate_graph(graph, path.name, ON, SourceText(data), allow_unknown_terms=True, explain=True)
+        report = engine.validate_graph(graph, path.name, ON, SourceText(data), allow_unknown_terms=True, explain=True,
+                                        lang=lang)
     finally:
         engine.prepared = prepared
     text = json.dumps(report.as_dict(), sort_keys=True, ensure_ascii=False)
@@ -61,10 +63,11 @@ def whole_report(engine, path, runner=None) -> dict:
     return found
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: str(p.relative_to(paths.EXAMPLES)))
-def test_the_engine_reports_what_one_plain_pyshacl_call_makes_it_report(engine, path):
-    fast = whole_report(engine, path)
-    plain = whole_report(engine, path, shacl.OneCall(engine.shapes))
+def test_the_engine_reports_what_one_plain_pyshacl_call_makes_it_report(engine, path, lang):
+    fast = whole_report(engine, path, lang=lang)
+    plain = whole_report(engine, path, shacl.OneCall(engine.shapes), lang=lang)
     assert fast["classification"], f"{path.name}: nothing classified"
     assert fast == plain
 
