@@ -91,7 +91,8 @@ def main() -> None:
             engine.prepared = runners["engine"]
 
     # p50 of every description, the engine and the baseline in alternating rounds
-    print(f"\none description, p50 of {args.repeat} alternating rounds (baseline: no shortcuts, each shape walks its path and writes its results in full)")
+    print(f"\none description, p50 of {args.repeat} alternating rounds "
+          "(baseline: no shortcuts, each shape walks its path and writes its results in full)")
     print(f"{'description':48} {'triples':>7} {'engine CPU':>10} {'wall':>7} {'baseline CPU':>12} {'wall':>7} "
           f"{'ratio':>6}  findings")
     times: dict = {}
@@ -119,10 +120,10 @@ def main() -> None:
         print(f"largest ({name}, {len(data)} bytes), {label}: p50 {_percentile(cpu, 50) * 1000:.1f} ms CPU "
               f"({_percentile(wall, 50) * 1000:.1f} ms wall), p95 {_percentile(cpu, 95) * 1000:.1f} ms CPU "
               f"({_percentile(wall, 95) * 1000:.1f} ms wall)")
-    every = {label: _percentile([_percentile([t[0] for t in times[(n, label)]], 50) for n, _ in samples], 50)
-             for label in runners}
-    print(f"median of the descriptions' p50: engine {every['engine'] * 1000:.1f} ms CPU, "
-          f"baseline {every['baseline'] * 1000:.1f} ms CPU")
+    medians = {label: _percentile([_percentile([t[0] for t in times[(n, label)]], 50) for n, _ in samples], 50)
+               for label in runners}
+    print(f"median of the descriptions' p50: engine {medians['engine'] * 1000:.1f} ms CPU, "
+          f"baseline {medians['baseline'] * 1000:.1f} ms CPU")
 
     # throughput: many descriptions in one process, in blocks of 50 (the engine's, and one of the
     # baseline after every fourth, one of one pyshacl call after every tenth, so that a change of
@@ -151,7 +152,8 @@ def main() -> None:
               f"(1,000 in {1000 / figures[label][0]:.1f} s wall, {1000 / figures[label][1]:.1f} s CPU)")
     now = figures["engine"]
     for label in ("baseline", "one pyshacl call"):
-        print(f"engine / {label}: throughput {now[1] / figures[label][1]:.1f}x (CPU), {now[0] / figures[label][0]:.1f}x (wall)")
+        print(f"engine / {label}: throughput {now[1] / figures[label][1]:.1f}x (CPU), "
+              f"{now[0] / figures[label][0]:.1f}x (wall)")
     p50_cpu = _percentile([v[0] for v in largest["engine"]], 50)
     p50 = _percentile([v[1] for v in largest["engine"]], 50)
     print(f"targets: >= 30 descriptions/s ({now[0]:.1f}/s wall, {now[1]:.1f}/s CPU); 1,000 in <= 33 s "
@@ -177,7 +179,8 @@ def main() -> None:
     print(f"plain pyshacl (whole ontology merged, {len(ontology)} triples; inference='rdfs'): "
           f"p50 {base50 * 1000:.0f} ms, p95 {base95 * 1000:.0f} ms over {args.baseline_repeat} runs; "
           f"{args.count} descriptions would take {base50 * args.count:.0f} s")
-    print(f"ratio (plain p50 / engine p50, wall): {base50 / p50:.0f}x   (load average {os.getloadavg()[0]:.1f} at the end)")
+    print(f"ratio (plain p50 / engine p50, wall): {base50 / p50:.0f}x   "
+          f"(load average {os.getloadavg()[0]:.1f} at the end)")
 
 
 def _findings(report) -> list[tuple]:

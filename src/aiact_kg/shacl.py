@@ -391,8 +391,8 @@ def _results_graph(reports: list, conforms: bool) -> rdflib.Graph:
     The nodes a result names (its focus node, shape, path, value) are the nodes themselves,
     blank ones under their own identifiers; what hangs from them stays in the data and shapes
     graphs: the Validator copies it in (a blank focus node with its whole description, a path
-    with its list), which was about a sixth of the time of a validation with twenty findings, and nothing reads
-    it (``validation.Engine`` reads each result's own triples)."""
+    with its list), which was about a sixth of the time of a validation with twenty findings,
+    and nothing reads it (``validation.Engine`` reads each result's own triples)."""
     graph = rdflib.Graph()
     report = BNode()
     graph.add((report, RDF.type, SH.ValidationReport))
