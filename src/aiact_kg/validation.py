@@ -499,6 +499,7 @@ class Engine:
         self._sources: dict[str, list[str]] = {}
         self._definitions: dict[str, str] = {}
         self._labels_in: dict[tuple[str, str], str] = {}
+        self._definitions_in: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 
     # loading
@@ -677,6 +678,16 @@ class Engine:
             self._labels_in[key] = rows[0]["label"].value if rows else self.label(iri)
         return self._labels_in[key]
 
+    def definition_in(self, iri: str, lang: str) -> str:
+        """The definition of a term in ``lang``, else its English definition."""
+        if lang == "en":
+            return self.definition(iri)
+        key = (iri, lang)
+        if key not in self._definitions_in:
+            rows = self.store.run("validation-definition", resource=pyoxigraph.NamedNode(iri), lang=lang)
+            self._definitions_in[key] = rows[0]["definition"].value if rows else self.definition(iri)
+        return self._definitions_in[key]
+
     def _localise(self, report: Report) -> None:
         """Give the labels of a report (made in English) in the report's language: the risk
         tiers, classes, roles and statements it names and the provisions it cites."""
@@ -688,6 +699,7 @@ class Engine:
         for entry in report.classification:
             for tier in entry.tiers + entry.classes:
                 tier.label = self.label_in(tier.iri, lang)
+                tier.definition = self.definition_in(tier.iri, lang)
                 for duty in tier.duties:
                     duty["label"] = self.label_in(duty["obligation"], lang)
             for role in entry.roles:
