@@ -670,23 +670,23 @@ class Engine:
     def label_in(self, iri: str, lang: str) -> str:
         """The label of a term, statement or provision in ``lang`` ("article 9, paragraphe 1"),
         else its English label."""
-        if lang == "en":
-            return self.label(iri)
-        key = (iri, lang)
-        if key not in self._labels_in:
-            rows = self.store.run("validation-labels", resource=pyoxigraph.NamedNode(iri), lang=lang)
-            self._labels_in[key] = rows[0]["label"].value if rows else self.label(iri)
-        return self._labels_in[key]
+        return self._in_language(iri, lang, "validation-labels", "label", self._labels_in, self.label)
 
     def definition_in(self, iri: str, lang: str) -> str:
         """The definition of a term in ``lang``, else its English definition."""
+        return self._in_language(iri, lang, "validation-definition", "definition", self._definitions_in,
+                                 self.definition)
+
+    def _in_language(self, iri: str, lang: str, query: str, column: str, cache: dict, english) -> str:
+        """``column`` of the named ``query`` for ``iri`` in ``lang``, asked once and kept in
+        ``cache``; in English, or where the graph has none in ``lang``, ``english(iri)``."""
         if lang == "en":
-            return self.definition(iri)
+            return english(iri)
         key = (iri, lang)
-        if key not in self._definitions_in:
-            rows = self.store.run("validation-definition", resource=pyoxigraph.NamedNode(iri), lang=lang)
-            self._definitions_in[key] = rows[0]["definition"].value if rows else self.definition(iri)
-        return self._definitions_in[key]
+        if key not in cache:
+            rows = self.store.run(query, resource=pyoxigraph.NamedNode(iri), lang=lang)
+            cache[key] = rows[0][column].value if rows else english(iri)
+        return cache[key]
 
     def _localise(self, report: Report) -> None:
         """Give the labels of a report (made in English) in the report's language: the risk
