@@ -247,7 +247,7 @@ def test_the_command_reports_in_french_with_lang_fr(process_engine, capsys):
     out = capsys.readouterr().out
     assert out.startswith(f"{path}: non conforme (le règlement tel qu’il s’applique le 2026-09-01 ; ")
     assert "constats (3 violations, 0 avertissements) :" in out
-    assert "- Violation: La description ne fait apparaître aucun système de gestion des risques" in out
+    assert "- Violation : La description ne fait apparaître aucun système de gestion des risques" in out
     assert "niveau de risque : haut risque" in out and "Article 9, paragraphe 1" in out
     assert "does not" not in out and "the description" not in out
     assert cli.main(["validate", path, "--on", ON.isoformat(), "--lang", "fr", "--format", "json"]) == 1

@@ -1124,6 +1124,7 @@ def render_text(report: Report) -> str:
     def cite(iris: Iterable[str]) -> str:
         return "; ".join(report.labels.get(i) or _local_name(i) for i in iris)
 
+    colon = " : " if lang == "fr" else ": "  # French sets a space before a colon
     verdict = say(lang, "conforms") if report.conforms else say(lang, "does not conform")
     lines = [f"{report.source}: {verdict} ("
              + say(lang, "the Act as it applies on {date}; {count} triples", date=report.on.isoformat(),
@@ -1153,14 +1154,14 @@ def render_text(report: Report) -> str:
         if entry.points:
             lines.append("    " + say(lang, "listed at: {provisions}", provisions=cite(entry.points)))
         for role in entry.roles:
-            lines.append(f"    {role.role_label}: {role.label}" + (f" — {cite(role.provisions)}" if role.provisions else ""))
+            lines.append(f"    {role.role_label}{colon}{role.label}" + (f" — {cite(role.provisions)}" if role.provisions else ""))
         if report.explained:
             lines.extend(_chain(entry, cite, lang))
     if report.results:
         lines.append("  " + say(lang, "findings ({violations} violations, {warnings} warnings):",
                                 violations=len(report.violations), warnings=len(report.results) - len(report.violations)))
     for finding in report.results:
-        lines.append(f"  - {say(lang, finding.severity)}: {finding.message}")
+        lines.append(f"  - {say(lang, finding.severity)}{colon}{finding.message}")
         details = [say(lang, "focus {node}", node=finding.focus)]
         if finding.obligation:
             details.append(say(lang, "obligation {iri}", iri=finding.obligation))

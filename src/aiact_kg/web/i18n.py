@@ -12,6 +12,7 @@ blueprint serves both languages without knowing of them.
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -88,6 +89,30 @@ def translate(text: str) -> str:
         if found:
             return translation.format(**{name: translate(value) for name, value in found.groupdict().items()})
     return text
+
+
+_MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"),
+}
+
+
+def long_date(value) -> str:
+    """A date as the Official Journal writes it in the interface's language: "2 August 2026",
+    "2 août 2026", "1er août 2024" (French writes the first of a month as an ordinal). Takes a
+    :class:`datetime.date` or an ISO date ("2026-08-02"); anything else is given back as it is."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if not isinstance(value, date):
+        return "" if value is None else str(value)
+    lang = interface_lang()
+    day = "1er" if lang == "fr" and value.day == 1 else str(value.day)
+    return f"{day} {_MONTHS.get(lang, _MONTHS['en'])[value.month - 1]} {value.year}"
 
 
 @lru_cache(maxsize=4)

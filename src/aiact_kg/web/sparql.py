@@ -26,6 +26,9 @@ cannot take long enough for a timeout to matter); every other query goes to a wo
 of such a query is answered before Flask builds its request (:class:`FastPath`), with the
 same headers; anything else, and any query that fails there, is handed to Flask, so every
 error comes from one place. ``SPARQL_IN_PROCESS`` False sends every query to the workers.
+The fast path keeps its answers for the next identical request (:mod:`.answer_cache`:
+``SPARQL_ANSWER_CACHE`` bytes, by query string and negotiated types, emptied when
+commentary is loaded); a kept answer skips the engine and the serializer, not the checks.
 
 A browser that opens /sparql gets the editor: CodeMirror 6 with its SPARQL mode
 (:file:`web/static/sparql.js` over the bundle in :file:`web/static/vendor/codemirror/`), the
@@ -320,16 +323,20 @@ class FastPath:
     Flask, which answers or explains it as always."""
 
     def __init__(self, app, wsgi_app, security_headers: list[tuple[str, str]]):
+        from .answer_cache import AnswerCache
+
         self.app = app
         self.wsgi_app = wsgi_app
         self.security_headers = security_headers
+        #: the answers given, for the next identical request (``SPARQL_ANSWER_CACHE`` bytes)
+        self.answers = AnswerCache(app.config["SPARQL_ANSWER_CACHE"])
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == "/sparql" and environ.get("REQUEST_METHOD") == "GET":
             found = self._answer(environ)
             if found is not None:
                 data, headers = found
-                start_response("200 OK", headers)
+                start_response("200 OK", list(headers))  # (a kept answer's list stays as it is)
                 return [data]
         return self.wsgi_app(environ, start_response)
 
@@ -340,11 +347,19 @@ class FastPath:
         query_string = environ.get("QUERY_STRING", "")
         if not query_string.startswith("query=") or "&" in query_string or ";" in query_string:
             return None
-        text = urllib.parse.unquote_plus(query_string[6:], errors="replace")
-        if len(text) > MAX_QUERY_LENGTH or not text.strip():
-            return None
         types = _negotiated(environ.get("HTTP_ACCEPT"))
         if types is None:
+            return None
+        store = app.extensions["aiact_kg"].store
+        if not hasattr(store, "raw"):
+            return None
+        generation = (store, store.generation)  # read before the query runs (AnswerCache.put)
+        key = (query_string, *types)
+        found = self.answers.get(key, generation)  # kept only once it passed every check below
+        if found is not None:
+            return found
+        text = urllib.parse.unquote_plus(query_string[6:], errors="replace")
+        if len(text) > MAX_QUERY_LENGTH or not text.strip():
             return None
         try:
             decision = query_policy.decide(text)
@@ -355,12 +370,14 @@ class FastPath:
             return None
         limit = app.config["SPARQL_LIMIT"]
         try:
-            result = run_query(app.extensions["aiact_kg"].store.raw, decision.text, types[0], types[1], limit, bound[1])
+            result = run_query(store.raw, decision.text, types[0], types[1], limit, bound[1])
         except QueryFailed:
             return None
         headers = _answer_headers(result, limit, cors=True)
         headers.append(("Content-Length", str(len(result.data))))
-        return result.data, headers + self.security_headers
+        headers += self.security_headers
+        self.answers.put(key, generation, result.data, headers)
+        return result.data, headers
 
 
 # -- the editor -----------------------------------------------------------------------------------
