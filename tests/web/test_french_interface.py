@@ -128,8 +128,7 @@ def client_module(app):
     return app.test_client()
 
 
-#: One page of every kind; the SPARQL page is left out: its list of examples shows the named
-#: queries' own descriptions, which are written in English only.
+#: One page of every kind.
 PAGES = [
     "/", "/reg/2024/1689/art_5", "/reg/2024/1689/art_52", "/reg/2024/1689/art_78", "/reg/2024/1689/rct_44",
     "/reg/2024/1689/anx_III", "/reg/2024/1689/cpt_III", "/reg/2024/1689/cpt_III.sct_2", "/reg/2024/1689/enc_1",
@@ -137,12 +136,15 @@ PAGES = [
     "/reg/2024/1689/art_5/print", "/reg/2024/1689/version/2024-07-12", "/definitions", "/obligations",
     "/obligations?kind=Prohibition", "/actors", "/actors/Provider", "/actors/GPAIModelProvider", "/timeline",
     "/timeline?date=2026-08-02", "/search?q=fournisseur", "/search?q=zzzzqqq", "/validate", "/link", "/ontology",
-    "/download", "/coverage", "STATEMENT",
+    "/download", "/coverage", "STATEMENT", "/sparql", "/sparql?example=cited-by",
     # error pages: not found, bad request, bad input to a form
     "/reg/2024/1689/art_999", "/reg/2024/1689/art_5?lang=de", "/obligations?date=x", "/actors/Nobody",
     "/obligations?kind=Duty", "/obligations?article=six", "/obligations?format=xml", "/definitions?order=de",
     "/download/graph.zip", "/reg/2024/1689/art_5?format=docx", "/reg/2024/1689/art_5.par_1/print",
     "/reg/2024/1689/art_5/print?lang=both", "/nothing/here", "/reg/2024/1689/obligation/nothing",
+    # the SPARQL editor with its query's error: not valid SPARQL, SERVICE refused; an unknown example
+    "/sparql?query=SELEC+*+WHERE+%7B", "/sparql?query=SELECT+*+WHERE+%7B+SERVICE+%3Curn%3Ax%3E+%7B+%3Fs+%3Fp+%3Fo+%7D+%7D",
+    "/sparql?example=nothing",
 ]
 
 
@@ -167,7 +169,7 @@ def test_french_link_results_and_errors(client_module, data):
 
 
 @pytest.mark.parametrize("path", ["/", "/reg/2024/1689/art_5", "/obligations", "/coverage", "/actors/Provider",
-                                  "/link", "/reg/2024/1689/art_999"])
+                                  "/link", "/reg/2024/1689/art_999", "/sparql", "/sparql?query=SELEC+*+WHERE+%7B"])
 def test_the_same_scan_finds_the_english_interface(client_module, path):
     response = client_module.get(f"/en{path}", headers={"Accept": "text/html"})
     assert english_left(interface_text(response.data)) != []

@@ -202,7 +202,13 @@ def _http_error(error: HTTPException):
         return error
     message = error.description or error.name
     if request.path.startswith("/sparql") and not _wants_html():
-        response = Response(f"{error.code} {error.name}: {message}\n", status=error.code, mimetype="text/plain")
+        from . import i18n
+
+        lang = i18n.answer_lang()
+        colon = " : " if lang == "fr" else ": "  # French sets a space before a colon
+        response = Response(f"{error.code} {i18n.translate(error.name, lang)}{colon}{i18n.translate(message, lang)}\n",
+                            status=error.code, mimetype="text/plain")
+        response.vary.add("Accept-Language")
     else:
         response = Response(render_template("error.html", error=error, message=message), status=error.code)
     if request.path.startswith("/sparql"):

@@ -72,13 +72,13 @@ def gettext(message: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def translate(text: str) -> str:
+def translate(text: str, lang: str | None = None) -> str:
     """A message made in English with its values already in it (an error's description, such
-    as "Unknown language 'de': choose en, fr or both.") in the interface's language: the
-    catalogue's message with ``{name}`` fields that matches it whole, its values carried over
-    (each translated in turn when it is a message too: "This cannot be linked: the text is
-    empty."); the text itself when none matches."""
-    lang = interface_lang()
+    as "Unknown language 'de': choose en, fr or both.") in the interface's language (or in
+    ``lang``): the catalogue's message with ``{name}`` fields that matches it whole, its values
+    carried over (each translated in turn when it is a message too: "This cannot be linked:
+    the text is empty."); the text itself when none matches."""
+    lang = lang or interface_lang()
     if lang == "en" or not text:
         return text
     messages = catalogue().get(lang, {})
@@ -87,8 +87,17 @@ def translate(text: str) -> str:
     for pattern, translation in _patterns(lang):
         found = pattern.fullmatch(text)
         if found:
-            return translation.format(**{name: translate(value) for name, value in found.groupdict().items()})
+            return translation.format(**{name: translate(value, lang) for name, value in found.groupdict().items()})
     return text
+
+
+def answer_lang() -> str:
+    """The language of a text answer to a program (the SPARQL endpoint's errors): the
+    interface's when the path's prefix or ``?lang=`` names it, else the best of the client's
+    ``Accept-Language``, else English (a client that sends no language)."""
+    if prefixed() or request.args.get("lang") in LANGUAGES:
+        return interface_lang()
+    return request.accept_languages.best_match(LANGUAGES, default="en")
 
 
 _MONTHS = {

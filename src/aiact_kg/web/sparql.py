@@ -40,13 +40,14 @@ downloads. The named queries of ``queries/`` are its examples.
 
 from __future__ import annotations
 
+import re
 import threading
 import urllib.parse
 from functools import lru_cache
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from werkzeug.datastructures import MIMEAccept, MultiDict
-from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
+from werkzeug.exceptions import HTTPException, ServiceUnavailable, TooManyRequests
 from werkzeug.http import parse_accept_header
 
 from .. import queries
@@ -141,9 +142,12 @@ def endpoint():
             return editor()
         abort(400, description="Give a SPARQL query: the 'query' parameter, or a POST with "
                                "Content-Type application/sparql-query.")
+    if browser:  # the editor's form: its answer, or why there is none, on the editor's page
+        try:
+            return editor(text, _run(_decide(text), "application/sparql-results+json", "text/turtle"))
+        except HTTPException as exc:
+            return editor(text, error=exc)
     decision = _decide(text)
-    if browser:
-        return editor(text, _run(decision, "application/sparql-results+json", "text/turtle"))
     results_type = _choose(RESULT_ALIASES, RESULT_TYPES, "application/sparql-results+json", request.values,
                            request.accept_mimetypes)
     graph_type = _choose(GRAPH_ALIASES, GRAPH_TYPES, "text/turtle", request.values, request.accept_mimetypes)
@@ -383,11 +387,24 @@ class FastPath:
 # -- the editor -----------------------------------------------------------------------------------
 
 def examples() -> list[dict]:
-    return [{"name": q.name, "description": q.description, "bindings": q.bindings, "text": q.text}
-            for q in queries.all_queries()]
+    """The named queries, each with its title and description in the interface's language."""
+    from .i18n import interface_lang
+
+    lang = interface_lang()
+    return [{"name": q.name, "title": q.title(lang), "description": _code_spans(q.describe(lang)), "bindings": q.bindings,
+             "text": q.text} for q in queries.all_queries()]
 
 
-def editor(text: str | None = None, result: Answer | None = None):
+def _code_spans(text: str) -> list[tuple[bool, str]]:
+    """A description as (is code, text) pieces: what it writes between backticks (a query's
+    name, a variable, a value: ``?status``) is code, shown as such and never translated."""
+    pieces = re.split(r"`+([^`]+)`+", text)
+    return [(i % 2 == 1, piece) for i, piece in enumerate(pieces) if piece]
+
+
+def editor(text: str | None = None, result: Answer | None = None, error: HTTPException | None = None):
+    """The editor's page: with ``text`` in the editor, and ``result`` in its results panel or
+    the ``error`` that stopped the query (the page then has the error's status)."""
     import json
 
     table = None
@@ -414,9 +431,12 @@ def editor(text: str | None = None, result: Answer | None = None):
     page = Response(render_template(
         "sparql/editor.html", query_text=text, table=table, examples=examples(), link=sparql_editor.page_link,
         short=lambda iri: sparql_editor.compact(iri, known) or iri, prefixes=known, downloads=downloads,
-        download_formats=sparql_editor.download_formats(), link_rules=sparql_editor.link_rules(), style_nonce=nonce),
-        mimetype=HTML)
+        download_formats=sparql_editor.download_formats(), link_rules=sparql_editor.link_rules(), style_nonce=nonce,
+        error=error), status=error.code if error is not None else 200, mimetype=HTML)
     page.headers["Content-Security-Policy"] = sparql_editor.policy_with_style_nonce(nonce)
+    for name, value in (error.get_headers() if error is not None else []):
+        if name.lower() == "retry-after":
+            page.headers[name] = value
     return page
 
 
