@@ -507,6 +507,7 @@ class Engine:
         self._sources: dict[str, list[str]] = {}
         self._definitions: dict[str, str] = {}
         self._labels_in: dict[tuple[str, str], str] = {}
+        self._definitions_in: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 
     # loading
@@ -677,13 +678,23 @@ class Engine:
     def label_in(self, iri: str, lang: str) -> str:
         """The label of a term, statement or provision in ``lang`` ("article 9, paragraphe 1"),
         else its English label."""
+        return self._in_language(iri, lang, "validation-labels", "label", self._labels_in, self.label)
+
+    def definition_in(self, iri: str, lang: str) -> str:
+        """The definition of a term in ``lang``, else its English definition."""
+        return self._in_language(iri, lang, "validation-definition", "definition", self._definitions_in,
+                                 self.definition)
+
+    def _in_language(self, iri: str, lang: str, query: str, column: str, cache: dict, english) -> str:
+        """``column`` of the named ``query`` for ``iri`` in ``lang``, asked once and kept in
+        ``cache``; in English, or where the graph has none in ``lang``, ``english(iri)``."""
         if lang == "en":
-            return self.label(iri)
+            return english(iri)
         key = (iri, lang)
-        if key not in self._labels_in:
-            rows = self.store.run("validation-labels", resource=pyoxigraph.NamedNode(iri), lang=lang)
-            self._labels_in[key] = rows[0]["label"].value if rows else self.label(iri)
-        return self._labels_in[key]
+        if key not in cache:
+            rows = self.store.run(query, resource=pyoxigraph.NamedNode(iri), lang=lang)
+            cache[key] = rows[0][column].value if rows else english(iri)
+        return cache[key]
 
     def _localise(self, report: Report) -> None:
         """Give the labels of a report (made in English) in the report's language: the risk
@@ -696,6 +707,7 @@ class Engine:
         for entry in report.classification:
             for tier in entry.tiers + entry.classes:
                 tier.label = self.label_in(tier.iri, lang)
+                tier.definition = self.definition_in(tier.iri, lang)
                 for duty in tier.duties:
                     duty["label"] = self.label_in(duty["obligation"], lang)
             for role in entry.roles:
