@@ -290,7 +290,7 @@ def statement_facts(rows: list[dict]) -> dict:
                    "applicable_from": ""}
     lists = {"addressees": ("addressee", "addresseeLabel"), "concerns": ("concerns", "concernsLabel"),
              "tiers": ("tier", "tierLabel"), "dates": ("appliesUnder", "appliesUnderLabel", "appliesUnderSource"),
-             "measures": ("measure", "measureLabel", "measureDefinition"),
+             "measures": ("measure", "measureLabel", "measureDefinition", "measureDefinitionEn"),
              "shapes": ("shape", "shapeLabel", "shapeLabelLang", "shapeMessage", "shapeMessageLang"),
              "shared_shapes": ("sharedShape", "sharedShapeLabel", "sharedShapeLabelEn"),
              "penalties": ("penalty", "penaltyLabel", "penaltySource")}
