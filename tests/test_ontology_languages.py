@@ -55,6 +55,19 @@ def test_every_definition_and_note_is_written_once_in_english_and_once_in_french
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_label_is_written_once_in_english_and_once_in_french(path):
+    graph = rdflib.Graph().parse(path)
+    labels: dict = {}
+    for subject, words in graph.subject_objects(RDFS.label):
+        labels.setdefault(subject, []).append(str(words.language))
+    for subject, languages in labels.items():
+        assert sorted(languages) == ["en", "fr"], f"{path.name}: {subject} is labelled in {sorted(languages)}"
+    for subject, words in graph.subject_objects(RDFS.label):
+        if words.language == "fr":
+            assert not ENGLISH_CITATION.search(str(words)), f"{path.name}: {subject} cites in English: {words}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_the_french_is_not_the_english_and_cites_as_the_french_text_does(path):
     for (subject, prop), literals in documentation(path).items():
         english = next(str(w) for w in literals if w.language == "en")
