@@ -31,6 +31,7 @@ Configuration (``create_app({...})``):
 ``SPARQL_PER_CLIENT`` heavy queries one client address may have running or waiting (2)
 ``SPARQL_IN_PROCESS`` answer queries of a small cost estimate in the server process (True)
 ``PAGE_CACHE``       keep rendered pages (True): the graph does not change while served
+``PAGE_CACHE_BYTES`` most the page cache holds, bytes (8 MiB); the least recently used page goes first
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .. import paths
-from .graph import Site, site
+from .graph import PAGE_CACHE_BYTES, Site, site
 
 DEFAULTS = {
     "SPARQL_TIMEOUT": 10.0,
@@ -55,7 +56,7 @@ DEFAULTS = {
     "SPARQL_PER_CLIENT": 2,
     "SPARQL_IN_PROCESS": True,
     "PAGE_CACHE": True,
-    "PAGE_CACHE_SIZE": 4096,
+    "PAGE_CACHE_BYTES": PAGE_CACHE_BYTES,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
 }
@@ -89,7 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
         from ..build import configured_base
 
         base = configured_base()
-    app.extensions["aiact_kg"] = Site(store, base, cache_size=app.config["PAGE_CACHE_SIZE"]
+    app.extensions["aiact_kg"] = Site(store, base, cache_bytes=app.config["PAGE_CACHE_BYTES"]
                                       if app.config["PAGE_CACHE"] else 0)
 
     for name in BLUEPRINTS:
@@ -266,6 +267,9 @@ def register_command(subparsers, store_options) -> None:
                    help="resident memory one /sparql query process may reach (default 512)")
     p.add_argument("--sparql-workers", type=int, default=DEFAULTS["SPARQL_WORKERS"], metavar="N",
                    help="query processes for any query, besides the one kept for light queries (default 2)")
+    p.add_argument("--page-cache", type=float, default=DEFAULTS["PAGE_CACHE_BYTES"] / 2 ** 20, metavar="MIB",
+                   help="most memory the rendered pages kept may take; 0 keeps none "
+                        f"(default {DEFAULTS['PAGE_CACHE_BYTES'] // 2 ** 20})")
     p.add_argument("--debug", action="store_true", help="Flask's development server, with reloading")
     store_options(p)
     p.set_defaults(func=cmd_serve)
@@ -284,8 +288,11 @@ def cmd_serve(args) -> int:
     store = open_store_from(args)
     if args.sparql_memory < 64 or args.sparql_workers < 1:
         raise UsageError("--sparql-memory: at least 64 (MiB); --sparql-workers: at least 1")
+    if not args.page_cache >= 0:
+        raise UsageError(f"--page-cache {args.page_cache:g}: expected a size in MiB, 0 or more")
     app = create_app({"STORE": store, "SPARQL_TIMEOUT": args.sparql_timeout, "SPARQL_LIMIT": args.sparql_limit,
-                      "SPARQL_MEMORY": args.sparql_memory * 2 ** 20, "SPARQL_WORKERS": args.sparql_workers})
+                      "SPARQL_MEMORY": args.sparql_memory * 2 ** 20, "SPARQL_WORKERS": args.sparql_workers,
+                      "PAGE_CACHE_BYTES": int(args.page_cache * 2 ** 20)})
     warm(app, workers=True)
     if args.debug:
         app.run(host=args.host, port=args.port, debug=True, use_reloader=False)
