@@ -228,7 +228,7 @@ def warm(app: Flask, workers: bool = True) -> None:
     ``workers`` the search index is built by the first search, the vocabulary by the first
     editor and the text's facts after the first page that needs them, so that the first page
     of a fresh process is not kept waiting for them."""
-    from . import printed, sparql
+    from . import sparql
 
     with app.app_context():
         s = site()
@@ -236,19 +236,24 @@ def warm(app: Flask, workers: bool = True) -> None:
         if workers:
             sparql.statistics(app)  # read in a thread of their own (else at the first query)
             threading.Thread(target=_warm_in_background, args=(app,), name="warm", daemon=True).start()
-            printed.prepare_text_facts(s)
             pool = sparql.pool()
             if pool is not None:
                 pool.wait_ready()
 
 
 def _warm_in_background(app: Flask) -> None:
-    """The search index and the SPARQL editor's vocabulary, for ``serve`` while it starts."""
-    from . import search, sparql_editor
+    """For ``serve`` while it starts: the facts of the Act's text, then the search index and
+    the SPARQL editor's vocabulary, one after the other (built side by side, their objects
+    and the rows they are read from interleave in memory, which then cannot be given back),
+    then the memory start-up used and dropped is handed back to the system."""
+    from ..sandbox import release_free_memory
+    from . import printed, search, sparql_editor
 
     with app.app_context():
+        printed.prepare_text_facts(site()).wait()
         search.index(app)
         sparql_editor.vocabulary()
+    release_free_memory()
 
 
 # -- the command line -------------------------------------------------------------------------
