@@ -99,10 +99,12 @@ def fold(text: str) -> tuple[str, list[int]]:
     return folded, where
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1 << 14)
 def key(word: str) -> str:
     """How the index compares a word: folded, and without a final plural *s* ("Systems",
-    "systèmes" -> "system", "systeme"); "access", "status", "analysis" keep theirs."""
+    "systèmes" -> "system", "systeme"); "access", "status", "analysis" keep theirs. Kept for
+    the last 16,384 words (the Act's two languages have 8,700; the words of searches come
+    on top): some 3 MiB at most."""
     folded = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).casefold()
     if len(folded) > 3 and folded.endswith("s") and not folded.endswith(("ss", "us", "is")):
         return folded[:-1]

@@ -24,7 +24,7 @@ Configuration (``create_app({...})``):
 ``BASE``             base of the graph's IRIs (default: the store's)
 ``SPARQL_TIMEOUT``   seconds a /sparql query may run (10)
 ``SPARQL_LIMIT``     most rows or triples a /sparql answer carries (10,000)
-``SPARQL_WORKERS``   query processes for the embedded store (2); 0 runs queries in the server
+``SPARQL_WORKERS``   query processes for the embedded store (1), besides the light lane's; 0 runs queries in the server
 ``SPARQL_LIGHT_WORKERS`` more query processes kept for light queries (1)
 ``SPARQL_MEMORY``    resident memory a query process may reach, bytes (512 MiB); past it, 503
 ``SPARQL_QUEUE``     queries that may wait for a worker (16); beyond, 429 with Retry-After
@@ -49,7 +49,7 @@ from .graph import PAGE_CACHE_BYTES, Site, site
 DEFAULTS = {
     "SPARQL_TIMEOUT": 10.0,
     "SPARQL_LIMIT": 10_000,
-    "SPARQL_WORKERS": 2,
+    "SPARQL_WORKERS": 1,  # with the light lane's, one a core of a 2-core machine: each costs 13 MiB
     "SPARQL_LIGHT_WORKERS": 1,
     "SPARQL_MEMORY": 512 * 1024 * 1024,
     "SPARQL_QUEUE": 16,
@@ -242,16 +242,18 @@ def warm(app: Flask, workers: bool = True) -> None:
 
 
 def _warm_in_background(app: Flask) -> None:
-    """For ``serve`` while it starts: the facts of the Act's text, then the search index and
-    the SPARQL editor's vocabulary, one after the other (built side by side, their objects
-    and the rows they are read from interleave in memory, which then cannot be given back),
-    then the memory start-up used and dropped is handed back to the system."""
+    """For ``serve`` while it starts: the search index, then the facts of the Act's text and
+    the SPARQL editor's vocabulary, one after the other, then the memory start-up used and
+    dropped is handed back to the system. One after the other because what is built side by
+    side interleaves in memory with the rows it is read from, and the holes those leave
+    cannot be given back; the index first because the facts then fill the holes its rows
+    leave (4 MiB less than the other way round)."""
     from ..sandbox import release_free_memory
     from . import printed, search, sparql_editor
 
     with app.app_context():
-        printed.prepare_text_facts(site()).wait()
         search.index(app)
+        printed.prepare_text_facts(site()).wait()
         sparql_editor.vocabulary()
     release_free_memory()
 
@@ -271,7 +273,7 @@ def register_command(subparsers, store_options) -> None:
     p.add_argument("--sparql-memory", type=int, default=DEFAULTS["SPARQL_MEMORY"] // 2 ** 20, metavar="MIB",
                    help="resident memory one /sparql query process may reach (default 512)")
     p.add_argument("--sparql-workers", type=int, default=DEFAULTS["SPARQL_WORKERS"], metavar="N",
-                   help="query processes for any query, besides the one kept for light queries (default 2)")
+                   help="query processes for any query, besides the one kept for light queries (default 1)")
     p.add_argument("--page-cache", type=float, default=DEFAULTS["PAGE_CACHE_BYTES"] / 2 ** 20, metavar="MIB",
                    help="most memory the rendered pages kept may take; 0 keeps none "
                         f"(default {DEFAULTS['PAGE_CACHE_BYTES'] // 2 ** 20})")
