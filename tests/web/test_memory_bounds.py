@@ -133,3 +133,11 @@ def test_serve_hands_back_the_memory_of_start_up_once_warm(store, monkeypatch):
     assert printed.text_facts_ready(app.extensions["aiact_kg"])
     assert released == [True]
 
+
+
+def test_the_decisions_bound_is_a_setting_of_the_application(store, monkeypatch):
+    monkeypatch.setattr(query_policy, "CACHE_BYTES", query_policy.CACHE_BYTES)  # put back afterwards
+    create_app({"STORE": store, "TESTING": True, "SPARQL_WORKERS": 0, "SPARQL_DECISIONS_BYTES": 12_345})
+    assert query_policy.CACHE_BYTES == 12_345
+    create_app({"STORE": store, "TESTING": True, "SPARQL_WORKERS": 0})
+    assert query_policy.CACHE_BYTES == 4 * 2 ** 20

@@ -32,6 +32,7 @@ Configuration (``create_app({...})``):
 ``SPARQL_IN_PROCESS`` answer queries of a small cost estimate in the server process (True)
 ``PAGE_CACHE``       keep rendered pages (True): the graph does not change while served
 ``PAGE_CACHE_BYTES`` most the page cache holds, bytes (8 MiB); the least recently used page goes first
+``SPARQL_DECISIONS_BYTES`` most the decisions kept on /sparql query texts take, bytes (4 MiB)
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ DEFAULTS = {
     "SPARQL_IN_PROCESS": True,
     "PAGE_CACHE": True,
     "PAGE_CACHE_BYTES": PAGE_CACHE_BYTES,
+    "SPARQL_DECISIONS_BYTES": 4 * 1024 ** 2,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
 }
@@ -97,8 +99,9 @@ def create_app(config: dict | None = None) -> Flask:
         module = importlib.import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)
 
-    from . import i18n, sparql
+    from . import i18n, query_policy, sparql
 
+    query_policy.CACHE_BYTES = app.config["SPARQL_DECISIONS_BYTES"]  # one table for the process
     app.wsgi_app = i18n.LanguagePrefix(sparql.FastPath(app, app.wsgi_app, SECURITY_HEADERS))
     app.jinja_env.globals.update(nav_items=_nav_items, lang_url=_lang_url, href=_href, label_of=_label_of,
                                  link=_link, _=i18n.gettext, ui_lang=i18n.interface_lang, ui_path=i18n.ui_path,
