@@ -1,9 +1,12 @@
 """Memory of the server as ``aiact-kg serve`` runs it, with its query workers: after start
 and after 10,000 requests.
 
-The server starts as a separate process on 127.0.0.1 (waitress, two query workers and one
-for light queries). Its memory and its workers' is read from /proc after start, then after
-``--requests`` (10,000) requests by 8 keep-alive clients: article, recital and other pages,
+The server starts as a separate process on 127.0.0.1 (waitress, one query worker and one
+for light queries, as ``serve`` runs by default). Its memory and its workers' is read from
+/proc after start (once the memory stops moving: ``serve`` reads the search index and the
+facts of the text in the background), after a warm-up of 200 requests (first renders, the
+workers' first reads of the store), then after
+``--requests`` (10,000) more requests by 8 keep-alive clients: article, recital and other pages,
 searches, and /sparql queries of the four kinds of ``bench/sparql.py`` (answered in the
 server) and of kinds that go to a worker (OPTIONAL, a path, a join the estimate finds
 costly). Prints each process's resident size (RSS) and proportional size (PSS: a page shared
@@ -11,7 +14,13 @@ by several processes counted once in all), the totals and the growth (issue goal
 120 MiB after start, within ±10 % after the requests). ``oxigraph serve`` on the same data
 is measured beside it after the same /sparql requests, for scale.
 
-    python bench/memory.py [--requests 10000]
+    python bench/memory.py [--requests 10000] [--no-oxigraph] [-- SERVE OPTIONS]
+    python bench/memory.py --trace [--requests 3000]
+
+``--trace`` runs the application in this process instead, under waitress with its workers
+and tracemalloc on, and prints where the Python objects that remain after the requests were
+allocated (a tracemalloc snapshot after the warm-up diffed with one after the requests):
+what grows. tracemalloc's own bookkeeping doubles the memory; read the lines, not the total.
 """
 
 from __future__ import annotations
@@ -80,14 +89,68 @@ def settled(server, seconds: float = 90) -> list[tuple[str, float, float]]:
     return snapshot(server)
 
 
+def trace(requests: int, clients: int, top: int = 12) -> None:
+    """What the Python objects kept over ``requests`` requests were allocated by."""
+    import gc
+    import threading
+    import tracemalloc
+
+    tracemalloc.start(40)  # deep enough to reach our code from inside Jinja and Flask
+    import logging
+
+    import waitress
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+    from aiact_kg.sandbox import few_malloc_arenas
+    from aiact_kg.web import create_app, warm
+
+    few_malloc_arenas()
+    app = create_app()
+    warm(app, workers=True)
+    port = free_port()
+    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=8)
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        run_clients(port, 2, 60, mixed, max_requests=200)
+        time.sleep(5)  # the background reading of start-up is over
+        gc.collect()
+        before = tracemalloc.take_snapshot()
+        tallies, _ = run_clients(port, clients, 3600, mixed, max_requests=requests)
+        gc.collect()
+        after = tracemalloc.take_snapshot()
+    finally:
+        server.close()
+        pool = app.extensions.get("aiact_kg.pool")
+        if pool is not None:
+            pool.close()
+    ours = tracemalloc.Filter(True, str(Path(__file__).resolve().parent.parent / "src") + "/*", all_frames=True)
+    print(f"{sum(t.count for t in tallies.values()):,} requests; Python objects kept, by the line of our "
+          "code that allocated them (directly or through a library):\n")
+    by_line: dict[str, list[int]] = {}
+    for stat in after.filter_traces([ours]).compare_to(before.filter_traces([ours]), "traceback"):
+        frame = next(f for f in reversed(stat.traceback) if "/src/" in f.filename)
+        where = by_line.setdefault(f"{Path(frame.filename).name}:{frame.lineno}", [0, 0])
+        where[0] += stat.size_diff
+        where[1] += stat.count_diff
+    for where, (size, count) in sorted(by_line.items(), key=lambda item: -abs(item[1][0]))[:top]:
+        print(f"{size / 1024:+9.1f} KiB {count:+7d} objects  {where}")
+    total = sum(s.size_diff for s in after.compare_to(before, "filename"))
+    print(f"\nall Python objects: {total / 2 ** 20:+.2f} MiB over the requests")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--no-oxigraph", action="store_true", help="leave out oxigraph serve (quicker)")
+    parser.add_argument("--trace", action="store_true", help="where the objects kept over the requests come from")
     parser.add_argument("serve_options", nargs="*", metavar="OPTION",
                         help="options for aiact-kg serve after --, e.g. -- --sparql-workers 1")
     args = parser.parse_args()
+    if args.trace:
+        trace(args.requests, args.clients)
+        return
 
     from aiact_kg import build
 
