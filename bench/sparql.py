@@ -11,7 +11,12 @@ figures are those of the whole loop, and the ratios are what to compare. Also th
 each server after start (``aiact-kg serve`` with its query workers; ``bench/memory.py``
 measures it after start and after 10,000 requests).
 
-    python bench/sparql.py [--seconds 3] [--rounds 3]
+The queries repeat (113 lookups, 4 counts…), as a client's do, so ``aiact-kg serve`` answers
+most of them from the answers it keeps (``--sparql-answer-cache``); ``--no-answer-cache``
+starts it without them, to measure the engine's and the serializer's share.
+``--serve-option`` passes an option to ``aiact-kg serve`` (``--serve-option=--threads=4``).
+
+    python bench/sparql.py [--seconds 3] [--rounds 3] [--no-answer-cache] [--serve-option ...]
 """
 
 from __future__ import annotations
@@ -68,6 +73,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-answer-cache", action="store_true", help="serve without the kept answers")
+    parser.add_argument("--serve-option", action="append", default=[], help="an option of aiact-kg serve")
     args = parser.parse_args()
 
     from aiact_kg import build
@@ -75,7 +82,8 @@ def main() -> None:
     files = build.graph_files()
     with tempfile.TemporaryDirectory(prefix="aiact-kg-bench-") as folder:
         port = free_port()
-        ours = aiact_server(port)
+        ours = aiact_server(port, *(["--sparql-answer-cache", "0"] if args.no_answer_cache else []),
+                            *args.serve_option)
         theirs = oxigraph_server(files, Path(folder) / "oxigraph")
         try:
             print(f"memory after start: aiact-kg serve (server and query workers) RSS {ours.resident_mib():.0f} MiB, "

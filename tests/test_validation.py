@@ -448,7 +448,7 @@ def test_the_validate_page_shows_the_classification_and_dated_findings(process_e
     # only warnings the day before 2 August 2026
     assert 'The description conforms to the Act as it applies on <time datetime="2026-08-01">' in html
     assert "high risk" in html and "Annex III, point 4(a)" in html
-    assert 'applies from <time datetime="2026-08-02">2026-08-02</time>' in html
+    assert 'applies from <time datetime="2026-08-02">2 August 2026</time>' in html
     assert "because the description says:" in html and "(line 7)" in html
 
 

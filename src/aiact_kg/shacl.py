@@ -220,3 +220,34 @@ def _results_graph(reports: list, conforms: bool) -> rdflib.Graph:
                     o = cloned[key]
             graph.add((s, p, o))
     return graph
+
+
+def result_messages(results: rdflib.Graph, result, shapes: rdflib.Graph) -> dict[str, str]:
+    """The messages of one validation result by language ("en", "fr"; "" for one of no
+    language). A shape may give its ``sh:message`` in several languages, and pyshacl copies
+    each into ``sh:resultMessage``; a SPARQL-based constraint's messages come out with their
+    ``{?var}`` filled in and their language tag dropped, so each such message takes the
+    language of the template of its constraint (``sh:sourceConstraint``) it is made from."""
+    found: dict[str, str] = {}
+    untagged = []
+    for message in results.objects(result, SH.resultMessage):
+        if isinstance(message, Literal) and message.language:
+            found.setdefault(message.language.lower(), str(message))
+        else:
+            untagged.append(str(message))
+    if untagged:
+        templates = [t for node in (results.value(result, SH.sourceConstraint), results.value(result, SH.sourceShape))
+                     if node is not None for t in shapes.objects(node, SH.message)
+                     if isinstance(t, Literal) and t.language]
+        for text in sorted(untagged):
+            lang = next((t.language.lower() for t in templates if _filled(str(t)).fullmatch(text)), "")
+            found.setdefault(lang, text)
+    return found
+
+
+def _filled(template: str):
+    """A message template as the pattern of its messages: each ``{?var}`` or ``{$var}`` any text."""
+    import re
+
+    parts = re.split(r"\{[?$]\w+\}", template)
+    return re.compile("(?s:.+?)".join(re.escape(part) for part in parts))

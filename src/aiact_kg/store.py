@@ -10,6 +10,7 @@ the embedded store falls back to pyoxigraph's substitution (SPARQL SEP-0007).
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,8 @@ Term = Union[NamedNode, BlankNode, Literal]
 Row = dict[str, Term]
 
 _FINGERPRINT_FILE = "aiact-kg-graph"
+#: The generations of the stores (:attr:`Store.generation`), increasing.
+_GENERATIONS = itertools.count(1)
 #: Named graphs of linked commentary, one a document (``aiact-kg link --load``): this prefix
 #: and a digest of the document's IRI. The Act's graph never holds commentary.
 COMMENTARY_GRAPHS = "urn:aiact-kg:commentary:"
@@ -313,6 +316,10 @@ class Store:
         return int(rows[0]["n"].value)
 
     # -- linked commentary: a named graph per document, beside the Act's graph
+    #: Moves on each time the store's content changes (a commentary load): what was computed
+    #: from an older generation is out of date.
+    generation = 0
+
     def replace_graph(self, graph: str, data: bytes, limits=None) -> int:
         """Put the N-Triples ``data`` in the named graph ``graph`` in place of what it held;
         the number of triples it now holds."""
@@ -385,6 +392,10 @@ class EmbeddedStore(Store):
                 self._store.flush()
         except (OSError, RuntimeError, SyntaxError) as exc:
             raise StoreError(f"{self.description}: <{graph}> could not be replaced ({exc})") from None
+        finally:
+            # after the update: an answer read before it is not taken as current (a step of a
+            # shared counter: two loads at once cannot leave the generation where it was)
+            self.generation = next(_GENERATIONS)
         self._stamp = None
         return count
 

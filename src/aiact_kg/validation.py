@@ -49,6 +49,7 @@ from . import build, limits as input_limits, paths, queries, shacl
 from .explanation import Evidence, Fact, SourceText
 from .legal_order import sort_key
 from .mapping import Mapper, Reading
+from .messages import LANGUAGES, say
 from .vocab import AIACT, ONTOLOGY_NS
 from .vocabularies import UnknownTerm, Vocabularies
 
@@ -136,10 +137,10 @@ class UnknownTermsError(InputError):
         more = f" (and {len(terms) - 1} more unknown terms)" if len(terms) > 1 else ""
         super().__init__(f"unknown term: {first.message}{more}", filename, first.line)
 
-    def lines(self) -> list[str]:
+    def lines(self, lang: str = "en") -> list[str]:
         where = self.filename or "description"
-        return [f"{where}:{t.line}: unknown term: {t.message}" if t.line else f"{where}: unknown term: {t.message}"
-                for t in self.terms]
+        return [f"{where}:{t.line}: " + say(lang, "unknown term: {term}", term=t.text(lang)) if t.line
+                else f"{where}: " + say(lang, "unknown term: {term}", term=t.text(lang)) for t in self.terms]
 
 
 class EngineError(RuntimeError):
@@ -165,6 +166,8 @@ class Finding:
     shape: str | None = None
     component: str | None = None
     facts: list[Fact] = field(default_factory=list)
+    #: the language ``message`` is in: the report's, or English where the shape has no message in it
+    message_lang: str = "en"
 
     @property
     def sources(self) -> list[str]:
@@ -254,6 +257,8 @@ class Report:
     explained: bool = False
     #: the format the description was read as ("Turtle"), when it was read from bytes
     format: str = ""
+    #: the language of the report's messages and labels ("en", "fr")
+    lang: str = "en"
 
     @property
     def violations(self) -> list[Finding]:
@@ -272,6 +277,7 @@ class Report:
             "source": self.source,
             **({"format": self.format} if self.format else {}),
             "on": self.on.isoformat(),
+            "lang": self.lang,
             "conforms": self.conforms,
             "triples": self.triples,
             "classification": [
@@ -492,6 +498,7 @@ class Engine:
         self._labels: dict[str, str] = {}
         self._sources: dict[str, list[str]] = {}
         self._definitions: dict[str, str] = {}
+        self._labels_in: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 
     # loading
@@ -659,24 +666,57 @@ class Engine:
             self._describe(iri)
         return self._definitions[iri]
 
+    def label_in(self, iri: str, lang: str) -> str:
+        """The label of a term, statement or provision in ``lang`` ("article 9, paragraphe 1"),
+        else its English label."""
+        if lang == "en":
+            return self.label(iri)
+        key = (iri, lang)
+        if key not in self._labels_in:
+            rows = self.store.run("validation-labels", resource=pyoxigraph.NamedNode(iri), lang=lang)
+            self._labels_in[key] = rows[0]["label"].value if rows else self.label(iri)
+        return self._labels_in[key]
+
+    def _localise(self, report: Report) -> None:
+        """Give the labels of a report (made in English) in the report's language: the risk
+        tiers, classes, roles and statements it names and the provisions it cites."""
+        lang = report.lang
+        report.labels = {iri: self.label_in(iri, lang) for iri in report.labels}
+        for finding in report.results:
+            if finding.obligation and finding.obligation_label is not None:
+                finding.obligation_label = self.label_in(finding.obligation, lang)
+        for entry in report.classification:
+            for tier in entry.tiers + entry.classes:
+                tier.label = self.label_in(tier.iri, lang)
+                for duty in tier.duties:
+                    duty["label"] = self.label_in(duty["obligation"], lang)
+            for role in entry.roles:
+                role.role_label = self.label_in(role.role, lang)
+            for item in entry.obligations:
+                item["label"] = self.label_in(item["obligation"], lang)
+            entry.missing = [self.label_in(kind, lang) for kind in entry.missing_kinds]
+
     # validating
 
     def validate(self, data: bytes, filename: str = "description.ttl", on: date | None = None,
                  limits: input_limits.Limits | None = None, allow_unknown_terms: bool = False,
-                 explain: bool = False, fmt: pyoxigraph.RdfFormat | None = None) -> Report:
+                 explain: bool = False, fmt: pyoxigraph.RdfFormat | None = None, lang: str = "en") -> Report:
         """Validate one description. Unknown terms of a known vocabulary raise
         :class:`UnknownTermsError` unless ``allow_unknown_terms``; ``explain`` adds to each
         classification the obligations it brings; ``limits`` bounds its size and triples;
-        ``fmt`` is its format (by default the one :func:`detect_format` finds)."""
+        ``fmt`` is its format (by default the one :func:`detect_format` finds); ``lang`` the
+        language of the report (its messages, warnings and labels)."""
         on = on or date.today()
         fmt = fmt or detect_format(data, filename)
         graph = parse(data, filename, limits, fmt)
-        report = self.validate_graph(graph, filename, on, SourceText(data), allow_unknown_terms, explain)
+        report = self.validate_graph(graph, filename, on, SourceText(data), allow_unknown_terms, explain, lang)
         report.format = FORMAT_NAMES[fmt]
         return report
 
     def validate_graph(self, graph: rdflib.Graph, source: str, on: date, text: SourceText | None = None,
-                       allow_unknown_terms: bool = True, explain: bool = False) -> Report:
+                       allow_unknown_terms: bool = True, explain: bool = False, lang: str = "en") -> Report:
+        if lang not in LANGUAGES:
+            raise ValueError(f"unknown language {lang!r}: choose " + " or ".join(LANGUAGES))
         text = text or SourceText(graph.serialize(format="nt").encode("utf-8"))
         triples = len(graph)
         unknown = self.vocabularies.unknown_terms(graph)
@@ -687,29 +727,32 @@ class Engine:
             raise UnknownTermsError(refused, source)
         reading = self.map_terms(graph)
         described = set(graph)
-        report = Report(source=source, on=on, conforms=True, unknown_terms=unknown, triples=triples)
+        report = Report(source=source, on=on, conforms=True, unknown_terms=unknown, triples=triples, lang=lang)
         ill_typed = self.ill_typed(graph)
         if ill_typed:
-            report.warnings.append("Values that are not valid for their datatype (read as text): " + ", ".join(ill_typed))
+            report.warnings.append(say(lang, "Values that are not valid for their datatype (read as text): {values}",
+                                       values=", ".join(ill_typed)))
         for term in unknown:
-            where = f"line {term.line}: " if term.line else ""
-            report.warnings.append(f"{where}unknown term: {term.message}")
+            report.warnings.append(say(lang, "line {line}: unknown term: {term}", line=term.line, term=term.text(lang))
+                                   if term.line else say(lang, "unknown term: {term}", term=term.text(lang)))
         if triples == 0:
             report.conforms = False
             report.results.append(Finding(
-                message="The description is empty: it states nothing about an AI system or model, so nothing "
-                        "can be classified or checked.",
-                severity=VIOLATION, focus=source))
+                message=say(lang, "The description is empty: it states nothing about an AI system or model, so "
+                                  "nothing can be classified or checked."),
+                severity=VIOLATION, focus=source, message_lang=lang))
             return report
         results_graph = self._run_shapes(graph)
-        report.results = self._findings(results_graph, on, graph)
+        report.results = self._findings(results_graph, on, graph, lang)
         report.classification = self._classification(graph)
         self._explain(report, graph, described, reading, text, explain)
         if not report.classification:
-            report.warnings.append("No AI system or general-purpose AI model found: type the system "
-                                   "aiact:AISystem (or the model aiact:GeneralPurposeAIModel).")
+            report.warnings.append(say(lang, "No AI system or general-purpose AI model found: type the system "
+                                             "aiact:AISystem (or the model aiact:GeneralPurposeAIModel)."))
         report.conforms = not any(r.severity == VIOLATION for r in report.results)
         report.labels = self._report_labels(report)
+        if lang != "en":
+            self._localise(report)
         return report
 
     @staticmethod
@@ -735,18 +778,18 @@ class Engine:
             except Exception as exc:  # a fault of the shapes, reported in one line
                 raise EngineError(f"the shapes could not be applied: {exc}") from None
 
-    def _findings(self, results: rdflib.Graph, on: date, data: rdflib.Graph) -> list[Finding]:
+    def _findings(self, results: rdflib.Graph, on: date, data: rdflib.Graph, lang: str = "en") -> list[Finding]:
         findings = []
         for result in results.subjects(RDF.type, SH.ValidationResult):
             shape = results.value(result, SH.sourceShape)
             focus = results.value(result, SH.focusNode)
             path = results.value(result, SH.resultPath)
             value = results.value(result, SH.value)
-            message = results.value(result, SH.resultMessage)
+            message, message_lang = _in_language(shacl.result_messages(results, result, self.shapes), lang)
             severity = _local_name(str(results.value(result, SH.resultSeverity) or SH.Violation))
             obligation = self.shape_obligations.get(shape)
             finding = Finding(
-                message=str(message) if message is not None else "A constraint of the Act is not met.",
+                message=message, message_lang=message_lang,
                 severity=severity, focus=_show(focus), path=_show(path) if isinstance(path, URIRef) else None,
                 value=_show(value) if value is not None else None,
                 obligation=str(obligation) if obligation is not None else None,
@@ -767,7 +810,9 @@ class Engine:
                     finding.severity = VIOLATION
                 else:
                     finding.severity = WARNING
-                    finding.message += f" (This obligation applies from {finding.applicable_from.isoformat()}.)"
+                    later = say(finding.message_lang, "This obligation applies from {date}.",
+                                date=finding.applicable_from.isoformat())
+                    finding.message += f" ({later})"
             elif obligation is None:
                 finding.provisions = sorted(str(s) for s in self.shapes.objects(shape, DCTERMS.source))
             findings.append(finding)
@@ -967,6 +1012,18 @@ def _related(a: str, b: str) -> bool:
     return a == b or a.startswith(b + ".") or b.startswith(a + ".")
 
 
+def _in_language(messages: dict[str, str], lang: str) -> tuple[str, str]:
+    """A result's message in ``lang``, else in English (a message of no language is taken as
+    English, the language every shape is written in), with the language it is in."""
+    for code in dict.fromkeys((lang, "en", "")):
+        if code in messages:
+            return messages[code], code or "en"
+    if messages:
+        code = min(messages)
+        return messages[code], code
+    return say(lang, "A constraint of the Act is not met."), lang
+
+
 def _optional(term) -> str | None:
     return str(term) if term is not None else None
 
@@ -1014,15 +1071,16 @@ def use_engine(new: Engine | None) -> None:
 
 def validate_bytes(data: bytes, filename: str = "description.ttl", on: date | None = None, store=None,
                    limits: input_limits.Limits | None = None, allow_unknown_terms: bool = False,
-                   explain: bool = False, fmt: pyoxigraph.RdfFormat | None = None) -> Report:
+                   explain: bool = False, fmt: pyoxigraph.RdfFormat | None = None, lang: str = "en") -> Report:
     """Validate one description given as bytes; ``filename`` tells its format (and names it in
     messages), ``store`` the graph to take the obligations from (see :func:`engine`),
     ``limits`` what it may cost (the command line's by default: size and triples here; time
     and memory where the caller wraps it in :func:`aiact_kg.limits.watch`). Raises
     :class:`InputError` (a ``ValueError``) when it cannot be read or is over a limit,
     :class:`UnknownTermsError` (an ``InputError``) when it uses unknown terms and
-    ``allow_unknown_terms`` is not set. ``fmt`` forces the format (see :func:`parse`)."""
-    return engine(store).validate(data, filename, on or date.today(), limits, allow_unknown_terms, explain, fmt)
+    ``allow_unknown_terms`` is not set. ``fmt`` forces the format (see :func:`parse`); ``lang``
+    is the report's language ("en", "fr")."""
+    return engine(store).validate(data, filename, on or date.today(), limits, allow_unknown_terms, explain, fmt, lang)
 
 
 def read_file(path: Path | str, limits: input_limits.Limits | None = None) -> bytes:
@@ -1039,77 +1097,91 @@ def read_file(path: Path | str, limits: input_limits.Limits | None = None) -> by
         raise InputError(f"cannot be read ({exc.strerror or exc})", str(path)) from None
 
 
-def validate_files(paths_: Sequence[Path | str], on: date | None = None, allow_unknown_terms: bool = False) -> list[Report]:
+def validate_files(paths_: Sequence[Path | str], on: date | None = None, allow_unknown_terms: bool = False,
+                   lang: str = "en") -> list[Report]:
     """Validate each file; raises :class:`InputError` at the first that cannot be read."""
-    return [validate_bytes(read_file(p), str(p), on, allow_unknown_terms=allow_unknown_terms) for p in paths_]
+    return [validate_bytes(read_file(p), str(p), on, allow_unknown_terms=allow_unknown_terms, lang=lang)
+            for p in paths_]
 
 
 # -- renderers ---------------------------------------------------------------------------------
 
 def render_text(report: Report) -> str:
+    lang = report.lang
+
     def cite(iris: Iterable[str]) -> str:
         return "; ".join(report.labels.get(i) or _local_name(i) for i in iris)
 
-    verdict = "conforms" if report.conforms else "does not conform"
-    lines = [f"{report.source}: {verdict} (the Act as it applies on {report.on.isoformat()}; {report.triples} triples)"]
+    colon = " : " if lang == "fr" else ": "  # French sets a space before a colon
+    verdict = say(lang, "conforms") if report.conforms else say(lang, "does not conform")
+    lines = [f"{report.source}: {verdict} ("
+             + say(lang, "the Act as it applies on {date}; {count} triples", date=report.on.isoformat(),
+                   count=report.triples) + ")"]
     for warning in report.warnings:
-        lines.append(f"  warning: {warning}")
+        lines.append("  " + say(lang, "warning: {warning}", warning=warning))
     for entry in report.classification:
         lines.append(f"  {entry.label} <{entry.node}>")
         if entry.minimal:
-            lines.append("    no specific regime of the Act: minimal risk (AI literacy, Article 4, still applies)")
+            lines.append("    " + say(lang, "no specific regime of the Act: minimal risk (AI literacy, Article 4, still "
+                                          "applies)"))
         if entry.missing:
-            lines.append("    insufficient information to classify: the description does not state "
-                         + ", ".join(entry.missing) + "; only the duties that bind every AI system are checked "
-                         "(AI literacy, Article 4)")
+            lines.append("    " + say(lang, "insufficient information to classify: the description does not state "
+                                          "{missing}; only the duties that bind every AI system are checked (AI "
+                                          "literacy, Article 4)", missing=", ".join(entry.missing)))
         for tier in entry.tiers:
-            lines.append(f"    tier: {tier.label}" + (f" — {cite(tier.provisions)}" if tier.provisions else ""))
+            lines.append("    " + say(lang, "tier: {label}", label=tier.label)
+                         + (f" — {cite(tier.provisions)}" if tier.provisions else ""))
         for cls in entry.classes:
-            lines.append(f"    class: {cls.label}" + (f" — {cite(cls.provisions)}" if cls.provisions else ""))
+            lines.append("    " + say(lang, "class: {label}", label=cls.label)
+                         + (f" — {cite(cls.provisions)}" if cls.provisions else ""))
             if 0 < len(cls.duties) <= SHORT_DUTIES:
-                lines.extend(f"      duty: {d['label']} — {cite(d['provisions'])}" for d in cls.duties)
+                lines.extend("      " + say(lang, "duty: {label}", label=d["label"]) + f" — {cite(d['provisions'])}"
+                             for d in cls.duties)
         if entry.provisions:
-            lines.append(f"    classified under: {cite(entry.provisions)}")
+            lines.append("    " + say(lang, "classified under: {provisions}", provisions=cite(entry.provisions)))
         if entry.points:
-            lines.append(f"    listed at: {cite(entry.points)}")
+            lines.append("    " + say(lang, "listed at: {provisions}", provisions=cite(entry.points)))
         for role in entry.roles:
-            lines.append(f"    {role.role_label}: {role.label}" + (f" — {cite(role.provisions)}" if role.provisions else ""))
+            lines.append(f"    {role.role_label}{colon}{role.label}" + (f" — {cite(role.provisions)}" if role.provisions else ""))
         if report.explained:
-            lines.extend(_chain(entry, cite))
+            lines.extend(_chain(entry, cite, lang))
     if report.results:
-        lines.append(f"  findings ({len(report.violations)} violations, {len(report.results) - len(report.violations)} warnings):")
+        lines.append("  " + say(lang, "findings ({violations} violations, {warnings} warnings):",
+                                violations=len(report.violations), warnings=len(report.results) - len(report.violations)))
     for finding in report.results:
-        lines.append(f"  - {finding.severity}: {finding.message}")
-        details = [f"focus {finding.focus}"]
+        lines.append(f"  - {say(lang, finding.severity)}{colon}{finding.message}")
+        details = [say(lang, "focus {node}", node=finding.focus)]
         if finding.obligation:
-            details.append(f"obligation {finding.obligation}")
+            details.append(say(lang, "obligation {iri}", iri=finding.obligation))
         if finding.provisions:
             details.append(cite(finding.provisions))
         if finding.applicable_from:
-            details.append(f"applies from {finding.applicable_from.isoformat()}")
+            details.append(say(lang, "applies from {date}", date=finding.applicable_from.isoformat()))
         lines.append("      " + "; ".join(details))
         if report.explained and finding.facts:
-            lines.append("      facts: " + "; ".join(f.text() for f in finding.facts))
+            lines.append("      " + say(lang, "facts: {facts}", facts="; ".join(f.text() for f in finding.facts)))
     return "\n".join(lines)
 
 
-def _chain(entry: Classification, cite) -> list[str]:
+def _chain(entry: Classification, cite, lang: str = "en") -> list[str]:
     """The reasoning of one classification: facts -> definition -> classification ->
     obligation -> applicable from."""
-    lines = ["    explanation:"]
+    lines = ["    " + say(lang, "explanation:")]
     for evidence in entry.evidence:
-        lines.append(f"      {cite([evidence.provision])}, because the description says:")
+        lines.append("      " + say(lang, "{provision}, because the description says:",
+                                    provision=cite([evidence.provision])))
         lines.extend(f"        {fact.text()}" for fact in evidence.facts)
     for tier in entry.classes + entry.tiers:
         if tier.definition:
-            lines.append(f"      definition of {tier.label}" + (f" ({cite(tier.provisions)})" if tier.provisions else "")
-                         + f": {tier.definition}")
-    classes = ", ".join(t.label for t in entry.classes + entry.tiers) or "an AI system"
-    lines.append(f"      classification: {classes}")
+            lines.append("      " + say(lang, "definition of {label}", label=tier.label)
+                         + (f" ({cite(tier.provisions)})" if tier.provisions else "") + f": {tier.definition}")
+    classes = ", ".join(t.label for t in entry.classes + entry.tiers) or say(lang, "an AI system")
+    lines.append("      " + say(lang, "classification: {classes}", classes=classes))
     if entry.obligations:
-        lines.append("      obligations:")
+        lines.append("      " + say(lang, "obligations:"))
     for item in entry.obligations:
-        when = f"applicable from {item['applicable_from']}" if item["applicable_from"] else "no date of application"
+        when = (say(lang, "applicable from {date}", date=item["applicable_from"]) if item["applicable_from"]
+                else say(lang, "no date of application"))
         lines.append(f"        {item['obligation'].rsplit('/', 1)[-1]} — {item['label'] or ''} — "
                      f"{cite(item['provisions'])} — {when}")
     return lines
@@ -1140,14 +1212,15 @@ def report_graph(reports: Sequence[Report]) -> rdflib.Graph:
         graph.add((root, RDF.type, SH.ValidationReport))
         graph.add((root, SH.conforms, Literal(report.conforms)))
         graph.add((root, DCTERMS.date, Literal(report.on)))
-        graph.add((root, RDFS.comment, Literal(f"Validation of {report.source}")))
+        graph.add((root, RDFS.comment, Literal(say(report.lang, "Validation of {source}", source=report.source),
+                                               lang=report.lang)))
         for finding in report.results:
             result = BNode()
             graph.add((root, SH.result, result))
             graph.add((result, RDF.type, SH.ValidationResult))
             graph.add((result, SH.focusNode, node(finding.focus)))
             graph.add((result, SH.resultSeverity, SH[finding.severity]))
-            graph.add((result, SH.resultMessage, Literal(finding.message, lang="en")))
+            graph.add((result, SH.resultMessage, Literal(finding.message, lang=finding.message_lang)))
             graph.add((result, SH.sourceShape, URIRef(finding.shape) if finding.shape else BNode()))
             if finding.component:
                 graph.add((result, SH.sourceConstraintComponent, URIRef(finding.component)))
@@ -1163,8 +1236,8 @@ def report_graph(reports: Sequence[Report]) -> rdflib.Graph:
             subject = node(entry.node)
             if entry.missing:
                 graph.add((subject, RDFS.comment, Literal(
-                    "Insufficient information to classify: the description does not state " + ", ".join(entry.missing),
-                    lang="en")))
+                    say(report.lang, "Insufficient information to classify: the description does not state {missing}",
+                        missing=", ".join(entry.missing)), lang=report.lang)))
             for tier in entry.tiers:
                 if tier.iri != str(AIACT.InsufficientInformation):
                     graph.add((subject, AIACT.riskTier, URIRef(tier.iri)))
@@ -1197,6 +1270,8 @@ def register_command(subparsers, store_options) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="a description in Turtle, JSON-LD, RDF/XML or N-Triples")
     p.add_argument("--on", metavar="DATE", help="the date the Act is applied as of (YYYY-MM-DD; default today)")
     p.add_argument("--format", choices=sorted(RENDERERS), default="text")
+    p.add_argument("--lang", choices=LANGUAGES, default="en",
+                   help="the language of the report: the findings' messages, the warnings and the labels (default en)")
     input_limits.add_options(p, input_limits.CLI_VALIDATE)
     p.add_argument("--allow-unknown-terms", action="store_true",
                    help="report terms of a known vocabulary (aiact, AIRO, VAIR, DPV, ELI) that it does not define "
@@ -1227,15 +1302,16 @@ def cmd_validate(args) -> int:
         try:
             with input_limits.watch(limits, f"validating {name}"):
                 reports.append(validate_bytes(read_file(name, limits), name, on, limits=limits,
-                                              allow_unknown_terms=args.allow_unknown_terms, explain=args.explain))
+                                              allow_unknown_terms=args.allow_unknown_terms, explain=args.explain,
+                                              lang=args.lang))
         except input_limits.LimitExceeded as exc:
             print(f"aiact-kg: error: {name}: {exc}", file=sys.stderr)
             status = 2
         except UnknownTermsError as exc:
-            for line in exc.lines():
+            for line in exc.lines(args.lang):
                 print(f"aiact-kg: error: {line}", file=sys.stderr)
-            print("aiact-kg: a description that relies on unknown terms is not validated "
-                  "(--allow-unknown-terms reports them as warnings)", file=sys.stderr)
+            print("aiact-kg: " + say(args.lang, "a description that relies on unknown terms is not validated "
+                                                "(--allow-unknown-terms reports them as warnings)"), file=sys.stderr)
             status = 2
         except InputError as exc:
             print(f"aiact-kg: error: {exc}", file=sys.stderr)

@@ -26,6 +26,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
 from . import paths
+from .messages import say
 from .vocab import AIACT, ONTOLOGY_NS
 
 #: How close a listed term must be to an unknown one to be suggested ("did you mean"); where
@@ -59,12 +60,18 @@ class UnknownTerm:
 
     @property
     def message(self) -> str:
-        text = f"{self.iri} is not a term of {self.vocabulary}"
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        """What is wrong with the term, in ``lang`` (the vocabulary's name too, where it is words)."""
+        vocabulary = say(lang, self.vocabulary)
         if self.suggestion:
-            text += f" (did you mean {self.suggestion}?)"
-        elif not self.refused:
-            text += " that the validator knows: it is not read"
-        return text
+            return say(lang, "{term} is not a term of {vocabulary} (did you mean {suggestion}?)", term=self.iri,
+                       vocabulary=vocabulary, suggestion=self.suggestion)
+        if not self.refused:
+            return say(lang, "{term} is not a term of {vocabulary} that the validator knows: it is not read",
+                       term=self.iri, vocabulary=vocabulary)
+        return say(lang, "{term} is not a term of {vocabulary}", term=self.iri, vocabulary=vocabulary)
 
     def as_dict(self) -> dict:
         return {"term": self.iri, "vocabulary": self.vocabulary, "suggestion": self.suggestion,

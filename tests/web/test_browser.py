@@ -185,6 +185,26 @@ def test_editor_shows_the_endpoints_error_and_graphs_as_turtle(browser, live_ser
     assert console == []
 
 
+def test_french_editor_lists_french_examples_and_shows_the_endpoints_error_in_french(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    visit(browser, f"{live_server}/fr/sparql")
+    example = browser.find_element(By.CSS_SELECTOR, '[data-example="cited-by"]')
+    assert example.text == "Ce qui cite une disposition"
+    example.click()
+    wait_for(browser, lambda b: "# title-fr: Ce qui cite une disposition" in query_text(b))
+    clear_editor(browser).send_keys("SELEC ?x WHERE { ?x ?p ?o }")
+    browser.find_element(By.ID, "run").click()
+    error = wait_for(browser, lambda b: b.find_element(By.CSS_SELECTOR, "#results pre.error"))
+    assert error.text.startswith("400 Requête incorrecte : La requête n’est pas du SPARQL 1.1 valide ; "
+                                 "l’analyseur indique : ligne 1, colonne 1 :")
+    clear_editor(browser).send_keys("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    browser.find_element(By.ID, "run").click()
+    wait_for(browser, lambda b: "SERVICE est refusé" in b.find_element(By.CSS_SELECTOR, "#results pre.error").text)
+    console = [m for m in console_errors(browser) if "(BAD REQUEST)" not in m and "(FORBIDDEN)" not in m]
+    assert console == []
+
+
 def test_counts_are_drawn_as_a_bar_chart(browser, live_server):
     from selenium.webdriver.common.by import By
 

@@ -128,8 +128,7 @@ def client_module(app):
     return app.test_client()
 
 
-#: One page of every kind; the SPARQL page is left out: its list of examples shows the named
-#: queries' own descriptions, which are written in English only.
+#: One page of every kind.
 PAGES = [
     "/", "/reg/2024/1689/art_5", "/reg/2024/1689/art_52", "/reg/2024/1689/art_78", "/reg/2024/1689/rct_44",
     "/reg/2024/1689/anx_III", "/reg/2024/1689/cpt_III", "/reg/2024/1689/cpt_III.sct_2", "/reg/2024/1689/enc_1",
@@ -137,12 +136,15 @@ PAGES = [
     "/reg/2024/1689/art_5/print", "/reg/2024/1689/version/2024-07-12", "/definitions", "/obligations",
     "/obligations?kind=Prohibition", "/actors", "/actors/Provider", "/actors/GPAIModelProvider", "/timeline",
     "/timeline?date=2026-08-02", "/search?q=fournisseur", "/search?q=zzzzqqq", "/validate", "/link", "/ontology",
-    "/download", "/coverage", "STATEMENT",
+    "/download", "/coverage", "STATEMENT", "/sparql", "/sparql?example=cited-by",
     # error pages: not found, bad request, bad input to a form
     "/reg/2024/1689/art_999", "/reg/2024/1689/art_5?lang=de", "/obligations?date=x", "/actors/Nobody",
     "/obligations?kind=Duty", "/obligations?article=six", "/obligations?format=xml", "/definitions?order=de",
     "/download/graph.zip", "/reg/2024/1689/art_5?format=docx", "/reg/2024/1689/art_5.par_1/print",
     "/reg/2024/1689/art_5/print?lang=both", "/nothing/here", "/reg/2024/1689/obligation/nothing",
+    # the SPARQL editor with its query's error: not valid SPARQL, SERVICE refused; an unknown example
+    "/sparql?query=SELEC+*+WHERE+%7B", "/sparql?query=SELECT+*+WHERE+%7B+SERVICE+%3Curn%3Ax%3E+%7B+%3Fs+%3Fp+%3Fo+%7D+%7D",
+    "/sparql?example=nothing",
 ]
 
 
@@ -167,7 +169,36 @@ def test_french_link_results_and_errors(client_module, data):
 
 
 @pytest.mark.parametrize("path", ["/", "/reg/2024/1689/art_5", "/obligations", "/coverage", "/actors/Provider",
-                                  "/link", "/reg/2024/1689/art_999"])
+                                  "/link", "/reg/2024/1689/art_999", "/sparql", "/sparql?query=SELEC+*+WHERE+%7B"])
 def test_the_same_scan_finds_the_english_interface(client_module, path):
     response = client_module.get(f"/en{path}", headers={"Accept": "text/html"})
     assert english_left(interface_text(response.data)) != []
+
+
+#: Descriptions whose French report has findings of every kind: violations, a warning (an
+#: obligation that applies later), a message filled by a SPARQL constraint, unknown terms
+#: reported as warnings, a derogation's duties, a general-purpose model and a prohibited practice.
+VALIDATED = ["cv-screening-incomplete.ttl", "large-general-purpose-model.ttl", "derogation-undocumented.ttl",
+             "dpv-workplace-emotion-recognition.ttl", "importer-case.ttl", "deep-fake-generator.ttl"]
+
+
+@pytest.mark.parametrize("name", VALIDATED)
+@pytest.mark.parametrize("on", ["2026-09-01", "2025-03-01"])
+def test_a_french_validation_report_with_findings_shows_no_english(client_module, name, on):
+    data = (paths.EXAMPLES / name).read_text(encoding="utf-8")
+    if name.startswith("cv-screening"):  # a technical documentation that leaves out a point of Annex IV
+        data += ("\n<https://example.org/cv-screening-incomplete#cv-filter> <https://w3id.org/aiact-kg/ontology#hasMeasure>"
+                 " [ a <https://w3id.org/aiact-kg/ontology#TechnicalDocumentation> ;"
+                 " <https://w3id.org/aiact-kg/ontology#coversAnnexIVItem> 1, 2, 3, 4, 5, 6, 7, 9 ] ;"
+                 " <https://w3id.org/aiact-kg/ontology#intendedPurpse> \"x\" .\n")
+    texts = {}
+    for lang in ("fr", "en"):
+        response = client_module.post(f"/{lang}/validate", data={"description": data, "on": on,
+                                                                 "allow_unknown_terms": "on"})
+        assert response.status_code == 200
+        report = lxml_html.fromstring(response.data).xpath('//section[@id="report"]')[0]
+        assert report.xpath('.//ol[@class="report-results"]/li')
+        assert report.xpath('.//*[@lang and @lang != $lang]', lang=lang) == []
+        texts[lang] = interface_text(b"<html><body>" + lxml_html.tostring(report) + b"</body></html>")
+    assert english_left(texts["fr"]) == []
+    assert english_left(texts["en"]) != []  # the same scan sees the English report

@@ -97,3 +97,18 @@ def test_french_error_page_explains_the_error_in_french(client):
     assert "Langue inconnue 'de' : choisissez en, fr ou both." in page
     english = html.unescape(client.get("/reg/2024/1689/art_5?lang=de").get_data(as_text=True))
     assert "Unknown language 'de': choose en, fr or both." in english
+
+
+def test_dates_read_as_the_official_journal_writes_them_in_each_language(client):
+    # Article 113: the Act applies from 2 August 2026; Chapters I and II from 2 February 2025;
+    # it entered into force on 1 August 2024, which French writes "1er août 2024".
+    english = client.get("/en/").get_data(as_text=True)
+    french = client.get("/fr/").get_data(as_text=True)
+    assert '<time datetime="2026-08-02">2 August 2026</time>' in english
+    assert '<time datetime="2024-08-01">1 August 2024</time>' in english
+    assert '<time datetime="2026-08-02">2 août 2026</time>' in french
+    assert '<time datetime="2024-08-01">1er août 2024</time>' in french
+    timeline = client.get("/fr/timeline?date=2025-02-02").get_data(as_text=True)
+    assert '<time datetime="2025-02-02">2 février 2025</time>' in timeline
+    statement = client.get("/fr/reg/2024/1689/obligation/art_9.par_1").get_data(as_text=True)
+    assert '<time datetime="2026-08-02">2 août 2026</time>' in statement

@@ -151,7 +151,7 @@ def test_vendored_library_says_where_it_comes_from():
 
 def test_result_links_go_to_the_sites_pages(client):
     page = html_page(client, KINDS_OF_IRI)
-    links = re.findall(r'<td><a href="([^"]+)" title="([^"]+)">([^<]+)</a></td>', page)
+    links = re.findall(r'<td><a href="([^"]+)" title="([^"]+)" translate="no">([^<]+)</a></td>', page)
     assert [(href, text) for href, _, text in links] == [
         ("/reg/2024/1689/art_6", "act:art_6"), ("/reg/2024/1689/art_6#art_6.par_2", "act:art_6.par_2"),
         ("/ontology#Provider", "aiact:Provider"), ("/reg/2024/1689/obligation/art_9.par_1", "obl:art_9.par_1"),

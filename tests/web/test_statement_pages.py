@@ -47,6 +47,15 @@ def test_a_prohibition_page_names_the_fines_that_sanction_it_in_french(client):
     assert "techniques subliminales" in page  # the provision's French words
 
 
+def test_a_statement_page_quotes_its_shape_s_message_in_the_page_s_language(client):
+    french = client.get("/fr" + STATEMENT + "art_9.par_1").get_data(as_text=True)
+    assert ('<q lang="fr">La description ne fait apparaître aucun système de gestion des risques pour ce système '
+            "d’IA à haut risque.") in french
+    english = client.get("/en" + STATEMENT + "art_9.par_1").get_data(as_text=True)
+    assert '<q lang="en">The description shows no risk management system for this high-risk AI system.' in english
+    assert "La description" not in english
+
+
 def test_every_statement_page_answers(client, store):
     statements = {row["obligation"].value for row in store.run("obligations", lang="en")}
     for iri in sorted(statements)[::17]:

@@ -232,10 +232,15 @@
       var a = element("a", null, compact(term.value));
       a.href = link(term.value);
       a.title = term.value;
+      a.setAttribute("translate", "no");  // a name of the graph, not words of the interface
       td.appendChild(a);
     } else {
+      if (term.type === "bnode") { td.setAttribute("translate", "no"); }
       td.appendChild(document.createTextNode(term.type === "bnode" ? "_:" + term.value : term.value));
-      if (term["xml:lang"]) { td.appendChild(element("span", "lang-tag", "@" + term["xml:lang"])); }
+      if (term["xml:lang"]) {
+        td.lang = term["xml:lang"];  // read in its own language (a French page's English literal)
+        td.appendChild(element("span", "lang-tag", "@" + term["xml:lang"]));
+      }
       if (term.datatype) { td.title = compact(term.datatype); }
     }
     return td;
@@ -445,10 +450,12 @@
       area.value = query;
       clear(panel);
       panel.appendChild(element("p", "note", say("running")));
-      fetch("/sparql", {
+      // the form's own address (/fr/sparql, or ?lang=fr) and language: an error comes back in the page's language
+      fetch(form.getAttribute("action") || "/sparql", {
         method: "POST",
         headers: { "Content-Type": "application/sparql-query",
-                   "Accept": "application/sparql-results+json, text/turtle;q=0.9" },
+                   "Accept": "application/sparql-results+json, text/turtle;q=0.9",
+                   "Accept-Language": document.documentElement.lang || "en" },
         body: query
       }).then(function (response) {
         var type = response.headers.get("Content-Type") || "";

@@ -30,6 +30,8 @@ Configuration (``create_app({...})``):
 ``SPARQL_QUEUE``     queries that may wait for a worker (16); beyond, 429 with Retry-After
 ``SPARQL_PER_CLIENT`` heavy queries one client address may have running or waiting (2)
 ``SPARQL_IN_PROCESS`` answer queries of a small cost estimate in the server process (True)
+``SPARQL_ANSWER_CACHE`` bytes of those answers kept for identical requests (8 MiB; 0: none),
+                     emptied when commentary is loaded (:mod:`.answer_cache`)
 ``PAGE_CACHE``       keep rendered pages (True): the graph does not change while served
 ``PAGE_CACHE_BYTES`` most the page cache holds, bytes (8 MiB); the least recently used page goes first
 ``SPARQL_DECISIONS_BYTES`` most the decisions kept on /sparql query texts take, bytes (4 MiB)
@@ -56,6 +58,7 @@ DEFAULTS = {
     "SPARQL_QUEUE": 16,
     "SPARQL_PER_CLIENT": 2,
     "SPARQL_IN_PROCESS": True,
+    "SPARQL_ANSWER_CACHE": 8 * 1024 * 1024,
     "PAGE_CACHE": True,
     "PAGE_CACHE_BYTES": PAGE_CACHE_BYTES,
     "SPARQL_DECISIONS_BYTES": 4 * 1024 ** 2,
@@ -107,6 +110,7 @@ def create_app(config: dict | None = None) -> Flask:
                                  link=_link, _=i18n.gettext, ui_lang=i18n.interface_lang, ui_path=i18n.ui_path,
                                  switch_url=i18n.switch_url, translate=i18n.translate,
                                  lang_query=i18n.lang_query)
+    app.jinja_env.filters["long_date"] = i18n.long_date
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.bytecode_cache = _template_cache()
@@ -202,7 +206,13 @@ def _http_error(error: HTTPException):
         return error
     message = error.description or error.name
     if request.path.startswith("/sparql") and not _wants_html():
-        response = Response(f"{error.code} {error.name}: {message}\n", status=error.code, mimetype="text/plain")
+        from . import i18n
+
+        lang = i18n.answer_lang()
+        colon = " : " if lang == "fr" else ": "  # French sets a space before a colon
+        response = Response(f"{error.code} {i18n.translate(error.name, lang)}{colon}{i18n.translate(message, lang)}\n",
+                            status=error.code, mimetype="text/plain")
+        response.vary.add("Accept-Language")
     else:
         response = Response(render_template("error.html", error=error, message=message), status=error.code)
     if request.path.startswith("/sparql"):
@@ -268,7 +278,9 @@ def register_command(subparsers, store_options) -> None:
     p = subparsers.add_parser("serve", help="serve the front end and the SPARQL endpoint")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
-    p.add_argument("--threads", type=int, default=8, help="request threads of the server (default 8)")
+    p.add_argument("--threads", type=int, default=None,
+                   help="request threads of the server (default: enough for every /sparql query the workers run "
+                        "or queue, and 8 more; 26 with the default workers)")
     p.add_argument("--sparql-timeout", type=float, default=DEFAULTS["SPARQL_TIMEOUT"], metavar="SECONDS",
                    help="longest a /sparql query may run (default 10)")
     p.add_argument("--sparql-limit", type=int, default=DEFAULTS["SPARQL_LIMIT"], metavar="ROWS",
@@ -277,12 +289,30 @@ def register_command(subparsers, store_options) -> None:
                    help="resident memory one /sparql query process may reach (default 512)")
     p.add_argument("--sparql-workers", type=int, default=DEFAULTS["SPARQL_WORKERS"], metavar="N",
                    help="query processes for any query, besides the one kept for light queries (default 1)")
+    p.add_argument("--sparql-answer-cache", type=int, default=DEFAULTS["SPARQL_ANSWER_CACHE"] // 2 ** 20,
+                   metavar="MIB", help="answers of cheap /sparql queries kept for identical requests (default 8; 0: none)")
     p.add_argument("--page-cache", type=float, default=DEFAULTS["PAGE_CACHE_BYTES"] / 2 ** 20, metavar="MIB",
                    help="most memory the rendered pages kept may take; 0 keeps none "
                         f"(default {DEFAULTS['PAGE_CACHE_BYTES'] // 2 ** 20})")
     p.add_argument("--debug", action="store_true", help="Flask's development server, with reloading")
     store_options(p)
     p.set_defaults(func=cmd_serve)
+
+
+#: Request threads beyond those /sparql queries may hold: pages, searches, validations.
+SPARE_THREADS = 8
+
+
+def request_threads(workers: int, light_workers: int = DEFAULTS["SPARQL_LIGHT_WORKERS"],
+                    queue: int = DEFAULTS["SPARQL_QUEUE"]) -> int:
+    """The request threads ``serve`` runs by default. A query sent to a worker holds its
+    request thread while it runs or waits: with fewer threads than the queries the workers
+    run and queue, clients from a few addresses could hold them all with heavy queries, and
+    a query of the light lane, or a page, would wait for a thread up to the time limit.
+    Beyond the queue a query gets 429 at once, so this many are never all held by /sparql.
+    An idle thread costs a stack and no time: with 8, 16 or 24 threads the server answers
+    the queries of bench/sparql.py at the same rate, within the noise of a shared machine."""
+    return workers + light_workers + queue + SPARE_THREADS
 
 
 def cmd_serve(args) -> int:
@@ -298,10 +328,16 @@ def cmd_serve(args) -> int:
     store = open_store_from(args)
     if args.sparql_memory < 64 or args.sparql_workers < 1:
         raise UsageError("--sparql-memory: at least 64 (MiB); --sparql-workers: at least 1")
+    if args.sparql_answer_cache < 0:
+        raise UsageError("--sparql-answer-cache: expected 0 or more (MiB)")
     if not args.page_cache >= 0:
         raise UsageError(f"--page-cache {args.page_cache:g}: expected a size in MiB, 0 or more")
+    threads = args.threads if args.threads is not None else request_threads(args.sparql_workers)
+    if threads < 1:
+        raise UsageError("--threads: at least 1")
     app = create_app({"STORE": store, "SPARQL_TIMEOUT": args.sparql_timeout, "SPARQL_LIMIT": args.sparql_limit,
                       "SPARQL_MEMORY": args.sparql_memory * 2 ** 20, "SPARQL_WORKERS": args.sparql_workers,
+                      "SPARQL_ANSWER_CACHE": args.sparql_answer_cache * 2 ** 20,
                       "PAGE_CACHE_BYTES": int(args.page_cache * 2 ** 20)})
     warm(app, workers=True)
     if args.debug:
@@ -310,6 +346,6 @@ def cmd_serve(args) -> int:
     import waitress
 
     print(f"aiact-kg: serving {store.description} on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="aiact-kg",
+    waitress.serve(app, host=args.host, port=args.port, threads=threads, ident="aiact-kg",
                    channel_timeout=max(30, int(args.sparql_timeout) + 20))
     return 0

@@ -11,16 +11,16 @@ blueprint serves both languages without knowing of them.
 
 from __future__ import annotations
 
-import json
 import re
+from datetime import date
 from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import has_request_context, request
 
-from .. import paths
+from .. import messages
 
-LANGUAGES = ("en", "fr")
+LANGUAGES = messages.LANGUAGES
 ENVIRON_KEY = "aiact_kg.interface"
 #: The interface's language once worked out for a request (a page asks it for every message).
 _CHOSEN_KEY = "aiact_kg.interface.chosen"
@@ -43,12 +43,10 @@ class LanguagePrefix:
         return self.wsgi_app(environ, start_response)
 
 
-@lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
-    """Language code to {English message: translation}, from ``web/messages.json``."""
-    with open(paths.WEB / "messages.json", encoding="utf-8") as f:
-        data = json.load(f)
-    return {code: messages for code, messages in data.items() if not code.startswith("_")}
+    """Language code to {English message: translation}, from ``web/messages.json``
+    (:func:`aiact_kg.messages.catalogue`: the command line's words are there too)."""
+    return messages.catalogue()
 
 
 def prefixed() -> str | None:
@@ -74,13 +72,13 @@ def gettext(message: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def translate(text: str) -> str:
+def translate(text: str, lang: str | None = None) -> str:
     """A message made in English with its values already in it (an error's description, such
-    as "Unknown language 'de': choose en, fr or both.") in the interface's language: the
-    catalogue's message with ``{name}`` fields that matches it whole, its values carried over
-    (each translated in turn when it is a message too: "This cannot be linked: the text is
-    empty."); the text itself when none matches."""
-    lang = interface_lang()
+    as "Unknown language 'de': choose en, fr or both.") in the interface's language (or in
+    ``lang``): the catalogue's message with ``{name}`` fields that matches it whole, its values
+    carried over (each translated in turn when it is a message too: "This cannot be linked:
+    the text is empty."); the text itself when none matches."""
+    lang = lang or interface_lang()
     if lang == "en" or not text:
         return text
     messages = catalogue().get(lang, {})
@@ -89,8 +87,41 @@ def translate(text: str) -> str:
     for pattern, translation in _patterns(lang):
         found = pattern.fullmatch(text)
         if found:
-            return translation.format(**{name: translate(value) for name, value in found.groupdict().items()})
+            return translation.format(**{name: translate(value, lang) for name, value in found.groupdict().items()})
     return text
+
+
+def answer_lang() -> str:
+    """The language of a text answer to a program (the SPARQL endpoint's errors): the
+    interface's when the path's prefix or ``?lang=`` names it, else the best of the client's
+    ``Accept-Language``, else English (a client that sends no language)."""
+    if prefixed() or request.args.get("lang") in LANGUAGES:
+        return interface_lang()
+    return request.accept_languages.best_match(LANGUAGES, default="en")
+
+
+_MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"),
+}
+
+
+def long_date(value) -> str:
+    """A date as the Official Journal writes it in the interface's language: "2 August 2026",
+    "2 août 2026", "1er août 2024" (French writes the first of a month as an ordinal). Takes a
+    :class:`datetime.date` or an ISO date ("2026-08-02"); anything else is given back as it is."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if not isinstance(value, date):
+        return "" if value is None else str(value)
+    lang = interface_lang()
+    day = "1er" if lang == "fr" and value.day == 1 else str(value.day)
+    return f"{day} {_MONTHS.get(lang, _MONTHS['en'])[value.month - 1]} {value.year}"
 
 
 @lru_cache(maxsize=4)

@@ -290,7 +290,7 @@ def statement_facts(rows: list[dict]) -> dict:
     lists = {"addressees": ("addressee", "addresseeLabel"), "concerns": ("concerns", "concernsLabel"),
              "tiers": ("tier", "tierLabel"), "dates": ("appliesUnder", "appliesUnderLabel", "appliesUnderSource"),
              "measures": ("measure", "measureLabel", "measureDefinition"),
-             "shapes": ("shape", "shapeLabel", "shapeMessage"), "shared_shapes": ("sharedShape", "sharedShapeLabel"),
+             "shapes": ("shape", "shapeLabel", "shapeMessage", "shapeMessageLang"), "shared_shapes": ("sharedShape", "sharedShapeLabel"),
              "penalties": ("penalty", "penaltyLabel", "penaltySource")}
     found: dict[str, dict] = {name: {} for name in lists}
     for row in rows:

@@ -12,7 +12,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .. import validation
-from .i18n import gettext as _
+from .i18n import gettext as _, long_date
 
 _FONTS: tuple[str, str] | None = None
 
@@ -88,7 +88,7 @@ def render_pdf(report: validation.Report, labels, meta: dict, names: dict[str, s
                                ("TOPPADDING", (0, 0), (-1, -1), 1), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story += [table, Spacer(1, 3 * mm)]
     verdict = (_("The description conforms to the Act as it applies on") if report.conforms
-               else _("The description does not conform to the Act as it applies on")) + f" {report.on.isoformat()}."
+               else _("The description does not conform to the Act as it applies on")) + f" {long_date(report.on)}."
     story.append(Paragraph(_text(verdict), ParagraphStyle(
         "verdict", parent=strong, fontSize=10.5, leading=13,
         textColor=colors.HexColor("#1d5e20" if report.conforms else "#8a1c1c"))))

@@ -26,6 +26,9 @@ cannot take long enough for a timeout to matter); every other query goes to a wo
 of such a query is answered before Flask builds its request (:class:`FastPath`), with the
 same headers; anything else, and any query that fails there, is handed to Flask, so every
 error comes from one place. ``SPARQL_IN_PROCESS`` False sends every query to the workers.
+The fast path keeps its answers for the next identical request (:mod:`.answer_cache`:
+``SPARQL_ANSWER_CACHE`` bytes, by query string and negotiated types, emptied when
+commentary is loaded); a kept answer skips the engine and the serializer, not the checks.
 
 A browser that opens /sparql gets the editor: CodeMirror 6 with its SPARQL mode
 (:file:`web/static/sparql.js` over the bundle in :file:`web/static/vendor/codemirror/`), the
@@ -37,13 +40,14 @@ downloads. The named queries of ``queries/`` are its examples.
 
 from __future__ import annotations
 
+import re
 import threading
 import urllib.parse
 from functools import lru_cache
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from werkzeug.datastructures import MIMEAccept, MultiDict
-from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
+from werkzeug.exceptions import HTTPException, ServiceUnavailable, TooManyRequests
 from werkzeug.http import parse_accept_header
 
 from .. import queries
@@ -138,9 +142,12 @@ def endpoint():
             return editor()
         abort(400, description="Give a SPARQL query: the 'query' parameter, or a POST with "
                                "Content-Type application/sparql-query.")
+    if browser:  # the editor's form: its answer, or why there is none, on the editor's page
+        try:
+            return editor(text, _run(_decide(text), "application/sparql-results+json", "text/turtle"))
+        except HTTPException as exc:
+            return editor(text, error=exc)
     decision = _decide(text)
-    if browser:
-        return editor(text, _run(decision, "application/sparql-results+json", "text/turtle"))
     results_type = _choose(RESULT_ALIASES, RESULT_TYPES, "application/sparql-results+json", request.values,
                            request.accept_mimetypes)
     graph_type = _choose(GRAPH_ALIASES, GRAPH_TYPES, "text/turtle", request.values, request.accept_mimetypes)
@@ -320,16 +327,20 @@ class FastPath:
     Flask, which answers or explains it as always."""
 
     def __init__(self, app, wsgi_app, security_headers: list[tuple[str, str]]):
+        from .answer_cache import AnswerCache
+
         self.app = app
         self.wsgi_app = wsgi_app
         self.security_headers = security_headers
+        #: the answers given, for the next identical request (``SPARQL_ANSWER_CACHE`` bytes)
+        self.answers = AnswerCache(app.config["SPARQL_ANSWER_CACHE"])
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == "/sparql" and environ.get("REQUEST_METHOD") == "GET":
             found = self._answer(environ)
             if found is not None:
                 data, headers = found
-                start_response("200 OK", headers)
+                start_response("200 OK", list(headers))  # (a kept answer's list stays as it is)
                 return [data]
         return self.wsgi_app(environ, start_response)
 
@@ -340,11 +351,19 @@ class FastPath:
         query_string = environ.get("QUERY_STRING", "")
         if not query_string.startswith("query=") or "&" in query_string or ";" in query_string:
             return None
-        text = urllib.parse.unquote_plus(query_string[6:], errors="replace")
-        if len(text) > MAX_QUERY_LENGTH or not text.strip():
-            return None
         types = _negotiated(environ.get("HTTP_ACCEPT"))
         if types is None:
+            return None
+        store = app.extensions["aiact_kg"].store
+        if not hasattr(store, "raw"):
+            return None
+        generation = (store, store.generation)  # read before the query runs (AnswerCache.put)
+        key = (query_string, *types)
+        found = self.answers.get(key, generation)  # kept only once it passed every check below
+        if found is not None:
+            return found
+        text = urllib.parse.unquote_plus(query_string[6:], errors="replace")
+        if len(text) > MAX_QUERY_LENGTH or not text.strip():
             return None
         try:
             decision = query_policy.decide(text)
@@ -355,22 +374,37 @@ class FastPath:
             return None
         limit = app.config["SPARQL_LIMIT"]
         try:
-            result = run_query(app.extensions["aiact_kg"].store.raw, decision.text, types[0], types[1], limit, bound[1])
+            result = run_query(store.raw, decision.text, types[0], types[1], limit, bound[1])
         except QueryFailed:
             return None
         headers = _answer_headers(result, limit, cors=True)
         headers.append(("Content-Length", str(len(result.data))))
-        return result.data, headers + self.security_headers
+        headers += self.security_headers
+        self.answers.put(key, generation, result.data, headers)
+        return result.data, headers
 
 
 # -- the editor -----------------------------------------------------------------------------------
 
 def examples() -> list[dict]:
-    return [{"name": q.name, "description": q.description, "bindings": q.bindings, "text": q.text}
-            for q in queries.all_queries()]
+    """The named queries, each with its title and description in the interface's language."""
+    from .i18n import interface_lang
+
+    lang = interface_lang()
+    return [{"name": q.name, "title": q.title(lang), "description": _code_spans(q.describe(lang)), "bindings": q.bindings,
+             "text": q.text} for q in queries.all_queries()]
 
 
-def editor(text: str | None = None, result: Answer | None = None):
+def _code_spans(text: str) -> list[tuple[bool, str]]:
+    """A description as (is code, text) pieces: what it writes between backticks (a query's
+    name, a variable, a value: ``?status``) is code, shown as such and never translated."""
+    pieces = re.split(r"`+([^`]+)`+", text)
+    return [(i % 2 == 1, piece) for i, piece in enumerate(pieces) if piece]
+
+
+def editor(text: str | None = None, result: Answer | None = None, error: HTTPException | None = None):
+    """The editor's page: with ``text`` in the editor, and ``result`` in its results panel or
+    the ``error`` that stopped the query (the page then has the error's status)."""
     import json
 
     table = None
@@ -397,9 +431,12 @@ def editor(text: str | None = None, result: Answer | None = None):
     page = Response(render_template(
         "sparql/editor.html", query_text=text, table=table, examples=examples(), link=sparql_editor.page_link,
         short=lambda iri: sparql_editor.compact(iri, known) or iri, prefixes=known, downloads=downloads,
-        download_formats=sparql_editor.download_formats(), link_rules=sparql_editor.link_rules(), style_nonce=nonce),
-        mimetype=HTML)
+        download_formats=sparql_editor.download_formats(), link_rules=sparql_editor.link_rules(), style_nonce=nonce,
+        error=error), status=error.code if error is not None else 200, mimetype=HTML)
     page.headers["Content-Security-Policy"] = sparql_editor.policy_with_style_nonce(nonce)
+    for name, value in (error.get_headers() if error is not None else []):
+        if name.lower() == "retry-after":
+            page.headers[name] = value
     return page
 
 

@@ -174,18 +174,20 @@ def read_submission(limits: input_limits.Limits) -> tuple[Submission, Problem | 
 
 
 def run(submission: Submission, limits: input_limits.Limits) -> validation.Report | Problem:
-    """The report of a description, or the problem that kept it from being validated."""
+    """The report of a description, in the interface's language, or the problem that kept it
+    from being validated."""
     _ = i18n.gettext
+    lang = i18n.interface_lang()
     try:
         with input_limits.watch(limits, "validating the description"):
             return _validation().validate_bytes(submission.data, submission.name, submission.on, store=site().store,
                                              limits=limits, allow_unknown_terms=submission.allow_unknown_terms,
-                                             fmt=submission.fmt)
+                                             fmt=submission.fmt, lang=lang)
     except input_limits.LimitExceeded as exc:
         return Problem(503, _("The description was not validated: {reason}.", reason=str(exc)))
     except _validation().UnknownTermsError as exc:
         lines = sorted({t.line for t in exc.terms if t.line})
-        named = "; ".join(_("line {line}: {term}", line=t.line, term=t.message) if t.line else t.message
+        named = "; ".join(_("line {line}: {term}", line=t.line, term=t.text(lang)) if t.line else t.text(lang)
                           for t in exc.terms)
         return Problem(400, _("The description uses terms its vocabularies do not define: {terms}. Correct them, "
                               "or allow unknown terms to have them reported as warnings.", terms=named), lines)
