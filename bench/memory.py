@@ -95,7 +95,7 @@ def trace(requests: int, clients: int, top: int = 12) -> None:
     import threading
     import tracemalloc
 
-    tracemalloc.start(40)  # deep enough to reach our code from inside Jinja and Flask
+    tracemalloc.start(25)  # deep enough to reach our code from inside Jinja and Flask
     import logging
 
     import waitress
@@ -124,12 +124,14 @@ def trace(requests: int, clients: int, top: int = 12) -> None:
         pool = app.extensions.get("aiact_kg.pool")
         if pool is not None:
             pool.close()
-    ours = tracemalloc.Filter(True, str(Path(__file__).resolve().parent.parent / "src") + "/*", all_frames=True)
     print(f"{sum(t.count for t in tallies.values()):,} requests; Python objects kept, by the line of our "
           "code that allocated them (directly or through a library):\n")
     by_line: dict[str, list[int]] = {}
-    for stat in after.filter_traces([ours]).compare_to(before.filter_traces([ours]), "traceback"):
-        frame = next(f for f in reversed(stat.traceback) if "/src/" in f.filename)
+    ours = str(Path(__file__).resolve().parent.parent / "src")
+    for stat in after.compare_to(before, "traceback"):
+        frame = next((f for f in reversed(stat.traceback) if f.filename.startswith(ours)), None)
+        if frame is None:
+            continue
         where = by_line.setdefault(f"{Path(frame.filename).name}:{frame.lineno}", [0, 0])
         where[0] += stat.size_diff
         where[1] += stat.count_diff
