@@ -44,7 +44,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 #: Most memory the decisions kept per exact query text may take, bytes (clients repeat their
-#: queries): some 10,000 queries of a few lines; a query may be 100,000 characters long, so
+#: queries): some 2,500 queries of a few lines; a query may be 100,000 characters long, so
 #: a bound in queries would not bound the memory.
 CACHE_BYTES = 4 * 1024 ** 2
 
