@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from pyoxigraph import NamedNode
 from rdflib import Literal, URIRef
 from rdflib.namespace import SH
 
@@ -256,6 +257,28 @@ def test_the_command_reports_in_french_with_lang_fr(process_engine, capsys):
     graph = rdflib.Graph().parse(data=capsys.readouterr().out, format="turtle")
     assert {m.language for m in graph.objects(None, SH.resultMessage)} == {"fr"}
 
+
+
+def test_the_command_explains_with_the_french_definitions_with_lang_fr(process_engine, capsys):
+    path = str(INCOMPLETE_CV_SCREENING)
+    assert cli.main(["validate", path, "--on", ON.isoformat(), "--lang", "fr", "--explain"]) == 1
+    out = capsys.readouterr().out
+    assert "définition de haut risque (Article 6): Les systèmes d’IA à haut risque classés par l’article 6, soumis au " \
+           "chapitre III." in out
+    assert "Un système d’IA visé à l’annexe III, sauf si la dérogation de l’article 6, paragraphe 3" in out
+    assert "High-risk AI systems classified" not in out and "An AI system referred to in Annex III" not in out
+
+
+def test_a_french_report_gives_each_tier_and_class_its_french_definition(engine, store):
+    french = engine.validate(INCOMPLETE_CV_SCREENING.read_bytes(), "cv.ttl", ON, lang="fr")
+    english = engine.validate(INCOMPLETE_CV_SCREENING.read_bytes(), "cv.ttl", ON)
+    (system,) = french.classification
+    (system_en,) = english.classification
+    named = system.tiers + system.classes
+    assert len(named) >= 2
+    for tier, tier_en in zip(named, system_en.tiers + system_en.classes):
+        (words,) = store.run("validation-definition", resource=NamedNode(tier.iri), lang="fr")
+        assert tier.definition == words["definition"].value != tier_en.definition
 
 def test_the_command_reports_in_english_by_default(process_engine, capsys):
     assert cli.main(["validate", str(INCOMPLETE_CV_SCREENING), "--on", ON.isoformat()]) == 1

@@ -116,6 +116,10 @@ class Vocabularies:
         # longest namespace first, so that …/dpv/ai# is not read as a term of …/dpv#
         self.namespaces = sorted(namespaces.values(), key=lambda n: -len(n.iri))
         self.aliases = aliases
+        #: (namespace, unknown term, cutoff) -> the term meant: the closest term is searched
+        #: among hundreds by difflib (a sixth of the validation of a description that uses
+        #: three unknown terms), once per term while the process lives (a bounded memo)
+        self._suggested: dict = {}
 
     def namespace_of(self, iri: str) -> KnownNamespace | None:
         for ns in self.namespaces:
@@ -143,7 +147,13 @@ class Vocabularies:
             canonical = self.canonical(iri)
             if canonical in ns.terms or (ns.alias_of and canonical in self._terms_of(ns.alias_of)):
                 continue
-            suggestion = self.suggest(ns, canonical, SUGGESTION_CUTOFF if ns.complete else MISSPELLING_CUTOFF)
+            cutoff = SUGGESTION_CUTOFF if ns.complete else MISSPELLING_CUTOFF
+            key = (ns.iri, canonical, cutoff)
+            if key not in self._suggested:
+                if len(self._suggested) >= _SUGGESTIONS_KEPT:
+                    self._suggested.clear()
+                self._suggested[key] = self.suggest(ns, canonical, cutoff)
+            suggestion = self._suggested[key]
             found.append(UnknownTerm(iri, ns.label, suggestion, refused=ns.complete or suggestion is not None))
         return found
 
@@ -161,6 +171,10 @@ class Vocabularies:
             return locals_[folded[local.lower()]]
         close = difflib.get_close_matches(local, list(locals_), n=1, cutoff=cutoff)
         return locals_[close[0]] if close else None
+
+
+#: How many suggestions the memo of :class:`Vocabularies` keeps before it starts again.
+_SUGGESTIONS_KEPT = 4096
 
 
 def _subjects(path: Path) -> set[str]:

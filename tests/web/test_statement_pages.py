@@ -56,6 +56,16 @@ def test_a_statement_page_quotes_its_shape_s_message_in_the_page_s_language(clie
     assert "La description" not in english
 
 
+
+def test_what_satisfies_a_statement_is_defined_in_the_page_s_language(client):
+    french = client.get("/fr" + STATEMENT + "art_9.par_1").get_data(as_text=True)
+    facts = _section(french, '<dl class="statement-facts">', "</dl>")
+    assert ('<span lang="fr">Un processus itératif continu, planifié et se déroulant sur l’ensemble du cycle de vie '
+            "d’un système d’IA à haut risque") in facts
+    assert "(article 9)" in facts and 'lang="en">A continuous iterative process' not in french
+    english = client.get("/en" + STATEMENT + "art_9.par_1").get_data(as_text=True)
+    assert '<span lang="en">A continuous iterative process, planned and run throughout' in english
+
 def test_every_statement_page_answers(client, store):
     statements = {row["obligation"].value for row in store.run("obligations", lang="en")}
     for iri in sorted(statements)[::17]:

@@ -11,6 +11,7 @@ import re
 import pytest
 import rdflib
 from lxml import html as lxml_html
+from pyoxigraph import NamedNode
 from rdflib import URIRef
 from rdflib.namespace import SH
 
@@ -79,6 +80,20 @@ def test_the_json_report_is_in_the_interface_s_language(client, said, lang):
     art_9 = document["labels"]["https://w3id.org/aiact-kg/reg/2024/1689/art_9.par_1"]["label"]
     assert art_9 == ("Article 9, paragraphe 1" if lang == "fr" else "Article 9(1)")
 
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_json_report_defines_tiers_and_classes_in_the_interface_s_language(client, store, lang):
+    report = json.loads(post(client, lang, "/validate/report", download="json").get_data(as_text=True))["report"]
+    (system,) = report["classification"]
+    named = system["tiers"] + system["classes"]
+    assert named and all(t["definition"] for t in named)
+    for tier in named:
+        words = [r["definition"].value for r in store.run("validation-definition", resource=NamedNode(tier["iri"]),
+                                                          lang=lang)]
+        assert tier["definition"] in words, (tier["iri"], tier["definition"])
+    high = next(t for t in system["tiers"] if t["iri"].endswith("#HighRisk"))
+    assert high["definition"].startswith("Les systèmes d’IA à haut risque" if lang == "fr" else "High-risk AI systems")
 
 def test_the_html_report_downloaded_in_french_is_french(client, said):
     from test_french_interface import english_left, interface_text

@@ -289,7 +289,7 @@ def statement_facts(rows: list[dict]) -> dict:
     facts: dict = {"kind": "", "label": "", "source": "", "excerpt": "", "applicable_from": ""}
     lists = {"addressees": ("addressee", "addresseeLabel"), "concerns": ("concerns", "concernsLabel"),
              "tiers": ("tier", "tierLabel"), "dates": ("appliesUnder", "appliesUnderLabel", "appliesUnderSource"),
-             "measures": ("measure", "measureLabel", "measureDefinition"),
+             "measures": ("measure", "measureLabel", "measureDefinition", "measureDefinitionEn"),
              "shapes": ("shape", "shapeLabel", "shapeMessage", "shapeMessageLang"), "shared_shapes": ("sharedShape", "sharedShapeLabel"),
              "penalties": ("penalty", "penaltyLabel", "penaltySource")}
     found: dict[str, dict] = {name: {} for name in lists}
