@@ -24,7 +24,7 @@ Configuration (``create_app({...})``):
 ``BASE``             base of the graph's IRIs (default: the store's)
 ``SPARQL_TIMEOUT``   seconds a /sparql query may run (10)
 ``SPARQL_LIMIT``     most rows or triples a /sparql answer carries (10,000)
-``SPARQL_WORKERS``   query processes for the embedded store (2); 0 runs queries in the server
+``SPARQL_WORKERS``   query processes for the embedded store (1), besides the light lane's; 0 runs queries in the server
 ``SPARQL_LIGHT_WORKERS`` more query processes kept for light queries (1)
 ``SPARQL_MEMORY``    resident memory a query process may reach, bytes (512 MiB); past it, 503
 ``SPARQL_QUEUE``     queries that may wait for a worker (16); beyond, 429 with Retry-After
@@ -33,6 +33,8 @@ Configuration (``create_app({...})``):
 ``SPARQL_ANSWER_CACHE`` bytes of those answers kept for identical requests (8 MiB; 0: none),
                      emptied when commentary is loaded (:mod:`.answer_cache`)
 ``PAGE_CACHE``       keep rendered pages (True): the graph does not change while served
+``PAGE_CACHE_BYTES`` most the page cache holds, bytes (8 MiB); the least recently used page goes first
+``SPARQL_DECISIONS_BYTES`` most the decisions kept on /sparql query texts take, bytes (4 MiB)
 """
 
 from __future__ import annotations
@@ -45,12 +47,12 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .. import paths
-from .graph import Site, site
+from .graph import PAGE_CACHE_BYTES, Site, site
 
 DEFAULTS = {
     "SPARQL_TIMEOUT": 10.0,
     "SPARQL_LIMIT": 10_000,
-    "SPARQL_WORKERS": 2,
+    "SPARQL_WORKERS": 1,  # with the light lane's, one a core of a 2-core machine: each costs 13 MiB
     "SPARQL_LIGHT_WORKERS": 1,
     "SPARQL_MEMORY": 512 * 1024 * 1024,
     "SPARQL_QUEUE": 16,
@@ -58,7 +60,8 @@ DEFAULTS = {
     "SPARQL_IN_PROCESS": True,
     "SPARQL_ANSWER_CACHE": 8 * 1024 * 1024,
     "PAGE_CACHE": True,
-    "PAGE_CACHE_SIZE": 4096,
+    "PAGE_CACHE_BYTES": PAGE_CACHE_BYTES,
+    "SPARQL_DECISIONS_BYTES": 4 * 1024 ** 2,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
 }
@@ -92,15 +95,16 @@ def create_app(config: dict | None = None) -> Flask:
         from ..build import configured_base
 
         base = configured_base()
-    app.extensions["aiact_kg"] = Site(store, base, cache_size=app.config["PAGE_CACHE_SIZE"]
+    app.extensions["aiact_kg"] = Site(store, base, cache_bytes=app.config["PAGE_CACHE_BYTES"]
                                       if app.config["PAGE_CACHE"] else 0)
 
     for name in BLUEPRINTS:
         module = importlib.import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)
 
-    from . import i18n, sparql
+    from . import i18n, query_policy, sparql
 
+    query_policy.CACHE_BYTES = app.config["SPARQL_DECISIONS_BYTES"]  # one table for the process
     app.wsgi_app = i18n.LanguagePrefix(sparql.FastPath(app, app.wsgi_app, SECURITY_HEADERS))
     app.jinja_env.globals.update(nav_items=_nav_items, lang_url=_lang_url, href=_href, label_of=_label_of,
                                  link=_link, _=i18n.gettext, ui_lang=i18n.interface_lang, ui_path=i18n.ui_path,
@@ -237,7 +241,7 @@ def warm(app: Flask, workers: bool = True) -> None:
     ``workers`` the search index is built by the first search, the vocabulary by the first
     editor and the text's facts after the first page that needs them, so that the first page
     of a fresh process is not kept waiting for them."""
-    from . import printed, sparql
+    from . import sparql
 
     with app.app_context():
         s = site()
@@ -245,19 +249,26 @@ def warm(app: Flask, workers: bool = True) -> None:
         if workers:
             sparql.statistics(app)  # read in a thread of their own (else at the first query)
             threading.Thread(target=_warm_in_background, args=(app,), name="warm", daemon=True).start()
-            printed.prepare_text_facts(s)
             pool = sparql.pool()
             if pool is not None:
                 pool.wait_ready()
 
 
 def _warm_in_background(app: Flask) -> None:
-    """The search index and the SPARQL editor's vocabulary, for ``serve`` while it starts."""
-    from . import search, sparql_editor
+    """For ``serve`` while it starts: the search index, then the facts of the Act's text and
+    the SPARQL editor's vocabulary, one after the other, then the memory start-up used and
+    dropped is handed back to the system. One after the other because what is built side by
+    side interleaves in memory with the rows it is read from, and the holes those leave
+    cannot be given back; the index first because the facts then fill the holes its rows
+    leave (4 MiB less than the other way round)."""
+    from ..sandbox import release_free_memory
+    from . import printed, search, sparql_editor
 
     with app.app_context():
         search.index(app)
+        printed.prepare_text_facts(site()).wait()
         sparql_editor.vocabulary()
+    release_free_memory()
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -269,7 +280,7 @@ def register_command(subparsers, store_options) -> None:
     p.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     p.add_argument("--threads", type=int, default=None,
                    help="request threads of the server (default: enough for every /sparql query the workers run "
-                        "or queue, and 8 more; 27 with the default workers)")
+                        "or queue, and 8 more; 26 with the default workers)")
     p.add_argument("--sparql-timeout", type=float, default=DEFAULTS["SPARQL_TIMEOUT"], metavar="SECONDS",
                    help="longest a /sparql query may run (default 10)")
     p.add_argument("--sparql-limit", type=int, default=DEFAULTS["SPARQL_LIMIT"], metavar="ROWS",
@@ -277,9 +288,12 @@ def register_command(subparsers, store_options) -> None:
     p.add_argument("--sparql-memory", type=int, default=DEFAULTS["SPARQL_MEMORY"] // 2 ** 20, metavar="MIB",
                    help="resident memory one /sparql query process may reach (default 512)")
     p.add_argument("--sparql-workers", type=int, default=DEFAULTS["SPARQL_WORKERS"], metavar="N",
-                   help="query processes for any query, besides the one kept for light queries (default 2)")
+                   help="query processes for any query, besides the one kept for light queries (default 1)")
     p.add_argument("--sparql-answer-cache", type=int, default=DEFAULTS["SPARQL_ANSWER_CACHE"] // 2 ** 20,
                    metavar="MIB", help="answers of cheap /sparql queries kept for identical requests (default 8; 0: none)")
+    p.add_argument("--page-cache", type=float, default=DEFAULTS["PAGE_CACHE_BYTES"] / 2 ** 20, metavar="MIB",
+                   help="most memory the rendered pages kept may take; 0 keeps none "
+                        f"(default {DEFAULTS['PAGE_CACHE_BYTES'] // 2 ** 20})")
     p.add_argument("--debug", action="store_true", help="Flask's development server, with reloading")
     store_options(p)
     p.set_defaults(func=cmd_serve)
@@ -316,12 +330,15 @@ def cmd_serve(args) -> int:
         raise UsageError("--sparql-memory: at least 64 (MiB); --sparql-workers: at least 1")
     if args.sparql_answer_cache < 0:
         raise UsageError("--sparql-answer-cache: expected 0 or more (MiB)")
+    if not args.page_cache >= 0:
+        raise UsageError(f"--page-cache {args.page_cache:g}: expected a size in MiB, 0 or more")
     threads = args.threads if args.threads is not None else request_threads(args.sparql_workers)
     if threads < 1:
         raise UsageError("--threads: at least 1")
     app = create_app({"STORE": store, "SPARQL_TIMEOUT": args.sparql_timeout, "SPARQL_LIMIT": args.sparql_limit,
                       "SPARQL_MEMORY": args.sparql_memory * 2 ** 20, "SPARQL_WORKERS": args.sparql_workers,
-                      "SPARQL_ANSWER_CACHE": args.sparql_answer_cache * 2 ** 20})
+                      "SPARQL_ANSWER_CACHE": args.sparql_answer_cache * 2 ** 20,
+                      "PAGE_CACHE_BYTES": int(args.page_cache * 2 ** 20)})
     warm(app, workers=True)
     if args.debug:
         app.run(host=args.host, port=args.port, debug=True, use_reloader=False)

@@ -38,12 +38,15 @@ answered in the server process (:func:`_may_reach_out`), whatever its syntax tre
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-#: Decisions kept per exact query text (clients repeat their queries).
-CACHE_SIZE = 2048
+#: Most memory the decisions kept per exact query text may take, bytes (clients repeat their
+#: queries): some 2,500 queries of a few lines; a query may be 100,000 characters long, so
+#: a bound in queries would not bound the memory.
+CACHE_BYTES = 4 * 1024 ** 2
 
 READ_ONLY = ("This endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE…) "
              "are refused.")
@@ -150,7 +153,8 @@ def _iri_end(text: str, i: int) -> int:
     return j + 1 if j < len(text) and text[j] == ">" else i + 1
 
 
-_cache: OrderedDict[tuple[str, bool], Decision | Refused] = OrderedDict()
+_cache: OrderedDict[tuple[str, bool], tuple[Decision | Refused, int]] = OrderedDict()
+_cached_bytes = [0]
 _lock = threading.Lock()
 _parser_lock = threading.Lock()  # rdflib's parser is not thread-safe
 
@@ -159,21 +163,52 @@ def decide(text: str, remote: bool = False) -> Decision:
     """The decision for one query text; raises :class:`Refused`."""
     key = (text, remote)
     with _lock:
-        found = _cache.get(key)
-        if found is not None:
+        entry = _cache.get(key)
+        if entry is not None:
             _cache.move_to_end(key)
-    if found is None:
+    if entry is not None:
+        found = entry[0]
+    else:
         try:
             found = _decide(text, remote)
         except Refused as exc:
             found = exc
-        with _lock:
-            _cache[key] = found
-            while len(_cache) > CACHE_SIZE:
-                _cache.popitem(last=False)
+        _keep(key, found, decision_size(text, found))
     if isinstance(found, Refused):
         raise found
     return found
+
+
+def _keep(key, found, size: int) -> None:
+    if size > CACHE_BYTES:
+        return
+    with _lock:
+        previous = _cache.pop(key, None)
+        if previous is not None:
+            _cached_bytes[0] -= previous[1]
+        _cache[key] = (found, size)
+        _cached_bytes[0] += size
+        while _cached_bytes[0] > CACHE_BYTES:
+            _, (_, dropped) = _cache.popitem(last=False)
+            _cached_bytes[0] -= dropped
+
+
+def decision_size(text: str, found) -> int:
+    """What keeping a decision costs, bytes, about: the query's text as the key, its canonical
+    text, the triple patterns of its shape, or the message of a refusal."""
+    size = sys.getsizeof(text) + 400
+    if isinstance(found, Refused):
+        return size + sys.getsizeof(str(found))
+    if found.text is not text:
+        size += sys.getsizeof(found.text)
+    if found.shape is not None:
+        size += 300 * len(found.shape.patterns)
+    return size
+
+
+def cached_bytes() -> int:
+    """What the decisions kept take now, bytes (as :func:`decision_size` counts them)."""
+    return _cached_bytes[0]
 
 
 def _decide(text: str, remote: bool) -> Decision:
