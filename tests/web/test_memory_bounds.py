@@ -54,7 +54,6 @@ def test_pages_from_a_small_page_cache_are_the_pages_rendered_without_one(store)
 
 def test_the_decisions_of_sparql_are_kept_up_to_their_bound_in_bytes(monkeypatch):
     monkeypatch.setattr(query_policy, "_cache", type(query_policy._cache)())
-    monkeypatch.setattr(query_policy, "_cached_bytes", [0])
     monkeypatch.setattr(query_policy, "CACHE_BYTES", 20_000)
     texts = [f"SELECT ?s WHERE {{ ?s ?p {number} }} # " + "x" * 2_000 for number in range(20)]
     for text in texts:
@@ -67,7 +66,6 @@ def test_the_decisions_of_sparql_are_kept_up_to_their_bound_in_bytes(monkeypatch
 
 def test_a_query_longer_than_the_decisions_bound_is_decided_and_not_kept(monkeypatch):
     monkeypatch.setattr(query_policy, "_cache", type(query_policy._cache)())
-    monkeypatch.setattr(query_policy, "_cached_bytes", [0])
     monkeypatch.setattr(query_policy, "CACHE_BYTES", 5_000)
     query_policy.decide("ASK { ?s ?p ?o } # " + "y" * 10_000)
     assert not query_policy._cache

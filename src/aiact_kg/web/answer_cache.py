@@ -18,7 +18,8 @@ query text alone, which is in the key.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+
+from ..bounded import BytesLRU
 
 #: Bytes counted for an entry besides its answer and its key (the tuple, the list of headers).
 ENTRY_OVERHEAD = 1024
@@ -31,10 +32,14 @@ class AnswerCache:
     def __init__(self, max_bytes: int, largest: int | None = None):
         self.max_bytes = max(0, int(max_bytes))
         self.largest = min(self.max_bytes, largest if largest is not None else max(self.max_bytes // 8, 1))
-        self._entries: OrderedDict[tuple, tuple[bytes, list, int]] = OrderedDict()
+        self._entries = BytesLRU()  # key -> ((body, headers), size)
         self._generation: object = None  # compared by equality only (see get)
         self._lock = threading.Lock()
-        self.size = 0  # bytes held, as counted against max_bytes
+
+    @property
+    def size(self) -> int:
+        """Bytes held, as counted against max_bytes."""
+        return self._entries.size
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -47,11 +52,7 @@ class AnswerCache:
             if generation != self._generation:
                 self._start(generation)
                 return None
-            found = self._entries.get(key)
-            if found is None:
-                return None
-            self._entries.move_to_end(key)
-            return found[0], found[1]
+            return self._entries.take(key)
 
     def put(self, key: tuple, generation, data: bytes, headers: list) -> None:
         """Keep an answer computed on the store at ``generation``, read before the query ran
@@ -63,16 +64,8 @@ class AnswerCache:
         with self._lock:
             if generation != self._generation:  # the store changed since this request's get
                 return
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self.size -= old[2]
-            self._entries[key] = (data, headers, size)
-            self.size += size
-            while self.size > self.max_bytes:
-                _, (_, _, dropped) = self._entries.popitem(last=False)
-                self.size -= dropped
+            self._entries.keep(key, (data, headers), size, self.max_bytes)
 
     def _start(self, generation) -> None:
         self._entries.clear()
-        self.size = 0
         self._generation = generation

@@ -34,7 +34,6 @@ from __future__ import annotations
 import re
 import sys
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -43,6 +42,7 @@ from markupsafe import Markup
 from pyoxigraph import NamedNode
 
 from .. import queries
+from ..bounded import BytesLRU
 from ..citations import citation_label
 from ..legal_order import sort_key
 from ..textgraph import resolve_target, sectionless_annex_points
@@ -100,8 +100,7 @@ class Site:
         self.base = base
         self.act = f"{base}{ACT_PATH}"
         self.cache_bytes = max(0, cache_bytes)
-        self._pages: OrderedDict = OrderedDict()  # key -> (value, its size in bytes)
-        self.cached_bytes = 0
+        self._pages = BytesLRU()  # key -> (page, its size in bytes)
         self._lock = threading.Lock()
         self._facts: dict = {}
         self._texts: dict[str, str] = {}
@@ -194,24 +193,19 @@ class Site:
 
         key = (key, interface_lang(), prefixed() is not None)  # the interface's words and links
         with self._lock:
-            found = self._pages.get(key)
-            if found is not None:
-                self._pages.move_to_end(key)
-                return found[0]
+            found = self._pages.take(key)
+        if found is not None:
+            return found
         value = produce()
         size = cache_size(key, value)
-        if size > self.cache_bytes:
-            return value
         with self._lock:
-            previous = self._pages.pop(key, None)
-            if previous is not None:  # rendered twice at once: counted once
-                self.cached_bytes -= previous[1]
-            self._pages[key] = (value, size)
-            self.cached_bytes += size
-            while self.cached_bytes > self.cache_bytes:
-                _, (_, dropped) = self._pages.popitem(last=False)
-                self.cached_bytes -= dropped
+            self._pages.keep(key, value, size, self.cache_bytes)
         return value
+
+    @property
+    def cached_bytes(self) -> int:
+        """What the page cache holds, bytes, as :func:`cache_size` counts them."""
+        return self._pages.size
 
     # -- IRIs and paths ------------------------------------------------------------------
     def iri(self, local_id: str) -> NamedNode:

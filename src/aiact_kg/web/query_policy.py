@@ -40,8 +40,9 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
+
+from ..bounded import BytesLRU
 
 #: Most memory the decisions kept per exact query text may take, bytes (clients repeat their
 #: queries): some 2,500 queries of a few lines; a query may be 100,000 characters long, so
@@ -153,8 +154,7 @@ def _iri_end(text: str, i: int) -> int:
     return j + 1 if j < len(text) and text[j] == ">" else i + 1
 
 
-_cache: OrderedDict[tuple[str, bool], tuple[Decision | Refused, int]] = OrderedDict()
-_cached_bytes = [0]
+_cache = BytesLRU()  # (text, remote) -> (Decision or Refused, its size in bytes)
 _lock = threading.Lock()
 _parser_lock = threading.Lock()  # rdflib's parser is not thread-safe
 
@@ -163,34 +163,18 @@ def decide(text: str, remote: bool = False) -> Decision:
     """The decision for one query text; raises :class:`Refused`."""
     key = (text, remote)
     with _lock:
-        entry = _cache.get(key)
-        if entry is not None:
-            _cache.move_to_end(key)
-    if entry is not None:
-        found = entry[0]
-    else:
+        found = _cache.take(key)
+    if found is None:
         try:
             found = _decide(text, remote)
         except Refused as exc:
             found = exc
-        _keep(key, found, decision_size(text, found))
+        size = decision_size(text, found)
+        with _lock:
+            _cache.keep(key, found, size, CACHE_BYTES)
     if isinstance(found, Refused):
         raise found
     return found
-
-
-def _keep(key, found, size: int) -> None:
-    if size > CACHE_BYTES:
-        return
-    with _lock:
-        previous = _cache.pop(key, None)
-        if previous is not None:
-            _cached_bytes[0] -= previous[1]
-        _cache[key] = (found, size)
-        _cached_bytes[0] += size
-        while _cached_bytes[0] > CACHE_BYTES:
-            _, (_, dropped) = _cache.popitem(last=False)
-            _cached_bytes[0] -= dropped
 
 
 def decision_size(text: str, found) -> int:
@@ -208,7 +192,7 @@ def decision_size(text: str, found) -> int:
 
 def cached_bytes() -> int:
     """What the decisions kept take now, bytes (as :func:`decision_size` counts them)."""
-    return _cached_bytes[0]
+    return _cache.size
 
 
 def _decide(text: str, remote: bool) -> Decision:
