@@ -67,9 +67,7 @@ def interface_lang() -> str:
 
 def gettext(message: str, **values) -> str:
     """``message`` in the interface's language, with ``{name}`` fields filled from ``values``."""
-    lang = interface_lang()
-    text = catalogue().get(lang, {}).get(message, message) if lang != "en" else message
-    return text.format(**values) if values else text
+    return messages.say(interface_lang(), message, **values)
 
 
 def translate(text: str, lang: str | None = None) -> str:
