@@ -25,11 +25,18 @@ facets' choices applied, so the counts of one facet add up to the results it nar
 from __future__ import annotations
 
 import bisect
+import contextlib
+import json
 import math
+import os
 import re
+import struct
+import sys
+import tempfile
+import threading
 import unicodedata
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -472,3 +479,207 @@ class Index:
             else:
                 merged.append((start, end))
         return merged
+
+
+# -- the index kept in a file ---------------------------------------------------------------------
+#
+# An index built once is written to a file and searched from there: its postings and the
+# documents' texts are read with ``os.pread`` when a query needs them, so that they live in
+# the kernel's page cache (shared, dropped under pressure) and not in the process. What a
+# search reads for every candidate stays in memory: the vocabulary, where each key's postings
+# are, each document's facets, length and heading words, the definitions' terms.
+#
+# Layout: MAGIC, the length of the header (8 bytes), the header (JSON), then the documents'
+# bodies (the text in UTF-8, the spans of its words, its words as numbers in the vocabulary,
+# 0 for a field's end) and the postings of each key (its documents, their ends, the positions),
+# arrays of 32-bit integers in the machine's byte order (the file is a cache of this machine).
+
+MAGIC = b"aiact-kg search index 1 " + sys.byteorder.encode() + b"\n"
+_LENGTH = struct.Struct("<Q")
+
+
+def write_index(index: Index, path, extra: dict | None = None) -> None:
+    """Write ``index`` to ``path`` (an open binary file, or a path written through a temporary
+    file of the same folder and renamed: a reader never sees half a file). ``extra``: data
+    of the caller's kept with it (JSON)."""
+    if not hasattr(path, "write"):
+        folder = os.path.dirname(os.path.abspath(path))
+        handle, temporary = tempfile.mkstemp(prefix=".search-", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                write_index(index, out, extra)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+        return
+    numbers = {word: i + 1 for i, word in enumerate(index.vocabulary)}  # 0: a field's end
+    body = bytearray()
+    documents = []
+    for d in index.documents:
+        text = d.text.encode()
+        start = len(body)
+        body += text
+        body += d.spans.tobytes()
+        body += array("I", (numbers[k] if k else 0 for k in d.keys)).tobytes()
+        documents.append([d.id, d.lang, d.label, d.kind, d.chapter, d.version, d.title_end, d.length,
+                          start, len(text), len(d.keys), d.keys[:d.title_end] if d.kind in HEADINGS else None])
+    postings = []
+    for word in index.vocabulary:
+        found = index.postings[word]
+        start = len(body)
+        body += found.documents.tobytes() + found.ends.tobytes() + found.positions.tobytes()
+        postings.append((start, len(found.documents), len(found.positions)))
+    header = json.dumps({
+        "documents": documents, "vocabulary": index.vocabulary, "postings": postings,
+        "term_keys": [[n, list(keys)] for n, keys in index.term_keys.items()],
+        "titles": [[local, lang, title] for (local, lang), title in index.titles.items()],
+        "extra": extra or {}}, ensure_ascii=False, separators=(",", ":")).encode()
+    path.write(MAGIC + _LENGTH.pack(len(header)) + header)
+    path.write(body)
+    path.flush()
+
+
+class StoredDocument:
+    """A document of a :class:`StoredIndex`: its facets in memory, its text and words read
+    from the file when asked (:attr:`text`, :attr:`keys`, :attr:`spans`), not kept."""
+
+    __slots__ = ("number", "id", "lang", "label", "kind", "chapter", "version", "title_end", "length",
+                 "_index", "_where", "_heading")
+
+    def __init__(self, index: "StoredIndex", number: int, entry: list):
+        self._index, self.number = index, number
+        (self.id, self.lang, self.label, self.kind, self.chapter, self.version, self.title_end, self.length,
+         start, text_bytes, count, heading) = entry
+        self._where = (start, text_bytes, count)
+        self._heading = tuple(heading) if heading is not None else None
+
+    def facet(self, name: str) -> str:
+        return getattr(self, name)
+
+    def _body(self) -> tuple[str, list[str], array]:
+        return self._index.body(self.number, self._where)
+
+    @property
+    def text(self) -> str:
+        return self._body()[0]
+
+    @property
+    def keys(self) -> list[str]:
+        return self._body()[1]
+
+    @property
+    def spans(self) -> array:
+        return self._body()[2]
+
+    def occurrences(self, clause: Clause, start: int = 0, end: int | None = None) -> list[int]:
+        if self._heading is not None and end is not None and end <= self.title_end:
+            return occurrences(clause.words, self._heading, start, end)  # a heading's words: in memory
+        keys = self.keys
+        return occurrences(clause.words, keys, start, len(keys) if end is None else end)
+
+
+class _StoredPostings(Mapping):
+    """Each key's postings, read from the file when asked (:class:`Postings`)."""
+
+    def __init__(self, index: "StoredIndex", where: list):
+        self._index = index
+        self._start = array("Q", (w[0] for w in where))
+        self._documents = array("I", (w[1] for w in where))
+        self._positions = array("I", (w[2] for w in where))
+
+    def _at(self, word) -> int:
+        vocabulary = self._index.vocabulary
+        i = bisect.bisect_left(vocabulary, word) if isinstance(word, str) else len(vocabulary)
+        return i if i < len(vocabulary) and vocabulary[i] == word else -1
+
+    def __contains__(self, word) -> bool:
+        return self._at(word) >= 0
+
+    def __getitem__(self, word) -> Postings:
+        i = self._at(word)
+        if i < 0:
+            raise KeyError(word)
+        count, positions = self._documents[i], self._positions[i]
+        data = self._index.read(self._start[i], 8 * count + 4 * positions)
+        found = Postings()
+        found.documents.frombytes(data[:4 * count])
+        found.ends.frombytes(data[4 * count:8 * count])
+        found.positions.frombytes(data[8 * count:])
+        return found
+
+    def __len__(self) -> int:
+        return len(self._index.vocabulary)
+
+    def __iter__(self):
+        return iter(self._index.vocabulary)
+
+
+class StoredIndex(Index):
+    """An :class:`Index` written by :func:`write_index`, searched from its file: the same
+    results in the same order as the index it was written from. ``extra``: what the writer
+    kept with it. Raises ``ValueError`` for a file that is not such an index."""
+
+    #: Documents' bodies kept after they are read: those of the last results' snippets.
+    KEPT_BODIES = 8
+
+    def __init__(self, path):
+        self._file = path if hasattr(path, "fileno") else open(path, "rb")  # noqa: SIM115 (kept open)
+        self._fd = self._file.fileno()
+        head = os.pread(self._fd, len(MAGIC) + _LENGTH.size, 0)
+        if len(head) != len(MAGIC) + _LENGTH.size or not head.startswith(MAGIC):
+            self._file.close()
+            raise ValueError(f"{getattr(self._file, 'name', path)}: not a search index of this version")
+        (length,) = _LENGTH.unpack(head[len(MAGIC):])
+        raw = os.pread(self._fd, length, len(head))
+        if len(raw) != length:
+            self._file.close()
+            raise ValueError(f"{getattr(self._file, 'name', path)}: the search index is cut short")
+        header = json.loads(raw)
+        self._offset = len(head) + length
+        self.vocabulary = header["vocabulary"]
+        self.words = [""] + self.vocabulary  # a document's word numbers: 0 is a field's end
+        self.postings = _StoredPostings(self, header["postings"])
+        self.documents = [StoredDocument(self, n, entry) for n, entry in enumerate(header["documents"])]
+        self.term_keys = {n: tuple(keys) for n, keys in header["term_keys"]}
+        self.titles = {(local, lang): title for local, lang, title in header["titles"]}
+        self.extra = header["extra"]
+        self._bodies: OrderedDict[int, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+        self.match = lru_cache(maxsize=256)(self.match)
+        total = sum(d.length for d in self.documents)
+        self.average = total / len(self.documents) if self.documents else 1.0
+        self.facet_values = {name: frozenset(d.facet(name) for d in self.documents) for name in FACETS}
+        self.norms = array("d", (K1 * (1 - B + B * d.length / self.average) for d in self.documents))
+
+    def body(self, number: int, where: tuple[int, int, int]) -> tuple[str, list[str], array]:
+        """A document's text, words and their spans, read from the file; the last few read are
+        kept (a result's snippet reads its text, its words and their spans one after the other)."""
+        with self._lock:
+            found = self._bodies.get(number)
+            if found is not None:
+                self._bodies.move_to_end(number)
+                return found
+        start, text_bytes, count = where
+        data = self.read(start, text_bytes + 12 * count)
+        spans, numbers = array("I"), array("I")
+        spans.frombytes(data[text_bytes:text_bytes + 8 * count])
+        numbers.frombytes(data[text_bytes + 8 * count:])
+        words = self.words
+        found = (data[:text_bytes].decode(), [words[n] for n in numbers], spans)
+        with self._lock:
+            self._bodies[number] = found
+            while len(self._bodies) > self.KEPT_BODIES:
+                self._bodies.popitem(last=False)
+        return found
+
+    def read(self, start: int, size: int) -> bytes:
+        """``size`` bytes of the index's data from ``start`` (a document's body, a key's postings)."""
+        data = os.pread(self._fd, size, self._offset + start)
+        if len(data) != size:
+            raise OSError(f"the search index's file is cut short at {self._offset + start + len(data)}")
+        return data
+
+    def close(self) -> None:
+        self._file.close()

@@ -18,16 +18,19 @@ instead of jumping; ``format=json`` gives the same page of results, facets and l
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
+import tempfile
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 from markupsafe import Markup, escape
 
-from .. import fulltext, linker
+from .. import fulltext, linker, paths, queries
 from ..fulltext import FACETS, NO_CHAPTER, QueryError, Results, fold  # noqa: F401 (fold: the glossary's)
 from ..legal_order import sort_key
 from .graph import Site, site
@@ -82,9 +85,9 @@ class SearchIndex(fulltext.Index):
     """The index of one served graph, with the versions of the text the graph records."""
 
     def __init__(self, s: Site):
-        super().__init__(s.run("search-texts"), s.terms)
+        super().__init__(s.run(INDEX_QUERIES[0]), s.terms)
         self.versions: dict[str, dict] = {}
-        for row in s.run("text-versions"):
+        for row in s.run(INDEX_QUERIES[1]):
             entry = self.versions.setdefault(row["version"].value, {
                 "issued": row["issued"].value if "issued" in row else None, "label": {}})
             if "label" in row:
@@ -94,16 +97,64 @@ class SearchIndex(fulltext.Index):
 _index_lock = threading.Lock()
 
 
-def index(app=None) -> SearchIndex:
-    """The search index of the application, built once."""
+def index(app=None) -> fulltext.Index:
+    """The search index of the application, built once: searched from a file
+    (:class:`aiact_kg.fulltext.StoredIndex`) wherever one can be written, else in memory."""
     app = app or current_app
     found = app.extensions.get("aiact_kg.search")
     if found is None:
         with _index_lock:
             found = app.extensions.get("aiact_kg.search")
             if found is None:
-                found = SearchIndex(app.extensions["aiact_kg"])
+                found = open_index(app.extensions["aiact_kg"])
                 app.extensions["aiact_kg.search"] = found
+    return found
+
+
+def index_file(s: Site) -> Path | None:
+    """Where the index of the served graph is kept between runs: in the build cache, named
+    after the graph's version (the built files' names, each a fingerprint of the sources and
+    code), the index's code and its queries; None for a store whose graph may change
+    (a SPARQL server), whose index is written anew at each start."""
+    if not getattr(s.store, "files", None):
+        return None
+    digest = hashlib.sha256()
+    for part in (s.version.encode(), fulltext.MAGIC, Path(fulltext.__file__).read_bytes(),
+                 Path(__file__).read_bytes(), *(queries.load(name).text.encode() for name in INDEX_QUERIES)):
+        digest.update(part + b"\0")
+    return paths.cache_dir() / f"search-index-{digest.hexdigest()[:20]}"
+
+
+#: The named queries the index is built from.
+INDEX_QUERIES = ("search-texts", "text-versions")
+
+
+def open_index(s: Site) -> fulltext.Index:
+    """The index of the served graph from its file, written first if there is none yet (built
+    from the graph, then written through a temporary file and renamed); for a graph that may
+    change, an unnamed temporary file; in memory only where no file can be written."""
+    path = index_file(s)
+    if path is not None and path.is_file():
+        try:
+            return _stored(fulltext.StoredIndex(path))
+        except (OSError, ValueError):
+            pass  # cut short or of another version: written anew
+    built = SearchIndex(s)
+    fulltext.key.cache_clear()  # the keys of the whole text, needed no more
+    try:
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fulltext.write_index(built, str(path), {"versions": built.versions})
+            return _stored(fulltext.StoredIndex(path))
+        handle = tempfile.TemporaryFile(prefix="aiact-kg-search-")
+        fulltext.write_index(built, handle, {"versions": built.versions})
+        return _stored(fulltext.StoredIndex(handle))
+    except OSError:
+        return built
+
+
+def _stored(found: fulltext.StoredIndex) -> fulltext.StoredIndex:
+    found.versions = found.extra["versions"]
     return found
 
 
