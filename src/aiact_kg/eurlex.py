@@ -18,7 +18,7 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from .formex import footnote_call, superscript
+from .footnotes import footnote_call, superscript
 from .provisions import Act, CorpusError, Provision
 
 _SPACE = re.compile(r"[ \t\r\n]+")

@@ -93,6 +93,8 @@ ACT_PATH = "reg/2024/1689"
 MAX_BYTES = 10 * 1024 * 1024
 #: The longest text it links, in characters (about 300 pages).
 MAX_CHARS = 1_000_000
+#: The longest tooltip of a linked citation (:meth:`ActIndex.tooltip`), characters.
+TOOLTIP_LENGTH = 180
 FORMATS = ("html", "json", "ttl", "text")
 #: Values of ``default_act`` that mean the AI Act itself.
 _THIS_ACT_NAMES = re.compile(
@@ -124,7 +126,8 @@ class ActIndex:
             for key, store in (("text", self.texts), ("title", self.titles)):
                 literal = row.get(key)
                 if literal is not None and getattr(literal, "language", None):
-                    store.setdefault((local, literal.language), literal.value)
+                    value = literal.value
+                    store.setdefault((local, literal.language), _beginning(value) if key == "text" else value)
         self.ids = frozenset(self.parent)
         #: The ids under each article, annex or recital ("art_5" -> "art_5.par_1.pnt_a", ...).
         self.under: dict[str, list[str]] = {}
@@ -157,9 +160,12 @@ class ActIndex:
             self._keys[local_id] = key
         return key
 
-    def tooltip(self, local_id: str, lang: str, length: int = 180) -> str:
+    def tooltip(self, local_id: str, lang: str, length: int = TOOLTIP_LENGTH) -> str:
         """The start of a provision's text in ``lang``: its title and its first words, or the
-        first words of its first part ("Article 6 — Classification rules … 1. Irrespective …")."""
+        first words of its first part ("Article 6 — Classification rules … 1. Irrespective …"),
+        at most ``length`` characters (at most :data:`TOOLTIP_LENGTH`: the index keeps no more
+        of each text)."""
+        length = min(length, TOOLTIP_LENGTH)
         label = citation_label(local_id, lang) if "_" in local_id else local_id
         title = self.titles.get((local_id, lang))
         words = self._first_text(local_id, lang, depth=0)
@@ -244,6 +250,22 @@ def _structural_parent(local_id: str) -> str | None:
 
 def _value(term) -> str | None:
     return None if term is None else getattr(term, "value", term)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _beginning(text: str) -> str:
+    """As much of a provision's text as a tooltip can show: the tooltip collapses runs of
+    spaces, then cuts, so a beginning that holds more than :data:`TOOLTIP_LENGTH` characters
+    once collapsed gives the same tooltip as the whole text (the index of the Act keeps some
+    250 kB of beginnings instead of 2 MB of text)."""
+    cut = 2 * TOOLTIP_LENGTH
+    while cut < len(text):
+        if len(_SPACES.sub(" ", text[:cut]).strip()) > TOOLTIP_LENGTH + 1:
+            return text[:cut]
+        cut *= 2
+    return text
 
 
 # -- reading documents ----------------------------------------------------------------------------

@@ -107,9 +107,9 @@ def test_serve_bounds_the_page_cache_as_told(served):
     assert served["arenas"] == [2], "malloc keeps to two arenas before the store and the threads allocate"
 
 
-def test_serve_bounds_the_page_cache_at_8_mib_by_default(served):
+def test_serve_bounds_the_page_cache_at_2_mib_by_default(served):
     assert cli.main(["serve", "--port", "8099"]) == 0
-    assert served["app"].extensions["aiact_kg"].cache_bytes == graph.PAGE_CACHE_BYTES == 8 * 2 ** 20
+    assert served["app"].extensions["aiact_kg"].cache_bytes == graph.PAGE_CACHE_BYTES == 2 * 2 ** 20
     assert served["app"].config["SPARQL_WORKERS"] == 1
 
 
@@ -138,4 +138,4 @@ def test_the_decisions_bound_is_a_setting_of_the_application(store, monkeypatch)
     create_app({"STORE": store, "TESTING": True, "SPARQL_WORKERS": 0, "SPARQL_DECISIONS_BYTES": 12_345})
     assert query_policy.CACHE_BYTES == 12_345
     create_app({"STORE": store, "TESTING": True, "SPARQL_WORKERS": 0})
-    assert query_policy.CACHE_BYTES == 4 * 2 ** 20
+    assert query_policy.CACHE_BYTES == 2 * 2 ** 20

@@ -33,8 +33,8 @@ Configuration (``create_app({...})``):
 ``SPARQL_ANSWER_CACHE`` bytes of those answers kept for identical requests (8 MiB; 0: none),
                      emptied when commentary is loaded (:mod:`.answer_cache`)
 ``PAGE_CACHE``       keep rendered pages (True): the graph does not change while served
-``PAGE_CACHE_BYTES`` most the page cache holds, bytes (8 MiB); the least recently used page goes first
-``SPARQL_DECISIONS_BYTES`` most the decisions kept on /sparql query texts take, bytes (4 MiB)
+``PAGE_CACHE_BYTES`` most the page cache holds, bytes (2 MiB); the least recently used page goes first
+``SPARQL_DECISIONS_BYTES`` most the decisions kept on /sparql query texts take, bytes (2 MiB)
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ DEFAULTS = {
     "SPARQL_ANSWER_CACHE": 8 * 1024 * 1024,
     "PAGE_CACHE": True,
     "PAGE_CACHE_BYTES": PAGE_CACHE_BYTES,
-    "SPARQL_DECISIONS_BYTES": 4 * 1024 ** 2,
+    "SPARQL_DECISIONS_BYTES": 2 * 1024 ** 2,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
 }
@@ -268,7 +268,35 @@ def _warm_in_background(app: Flask) -> None:
         search.index(app)
         printed.prepare_text_facts(site()).wait()
         sparql_editor.vocabulary()
+    render_each_kind(app)
     release_free_memory()
+
+
+#: One page of each kind readers ask most, and what it is asked in, for :func:`render_each_kind`.
+WARM_PAGES = (("/", "text/html"), ("/reg/2024/1689/art_3", "text/html"), ("/reg/2024/1689/rct_1", "text/html"),
+              ("/reg/2024/1689/anx_III", "text/html"), ("/reg/2024/1689/cpt_III", "text/html"),
+              ("/definitions", "text/html"), ("/obligations", "text/html"), ("/timeline", "text/html"),
+              ("/search?q=provider", "text/html"), ("/sparql", "text/html"),
+              ("/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D", "application/sparql-results+json"))
+
+
+def render_each_kind(app: Flask) -> list[int]:
+    """Render one page of each kind (:data:`WARM_PAGES`) as a reader would ask it, for
+    ``serve`` once the facts are read: what every first page of a kind does once (its
+    templates compiled, the citation parser's index of the Act built by the first search,
+    rdflib's SPARQL grammar built by the first query checked) is done before the server's
+    memory is read after start, and later requests only fill the bounded caches. In the
+    background, after the server listens: the first page of a fresh start is not kept
+    waiting. Returns the status of each page (a page that fails is left to its first
+    reader, who gets the error the page gives)."""
+    client = app.test_client()
+    statuses = []
+    for path, accept in WARM_PAGES:
+        try:
+            statuses.append(client.get(path, headers={"Accept": accept}).status_code)
+        except Exception:  # noqa: BLE001 - a warm-up never stops the server; the page is asked again
+            statuses.append(500)
+    return statuses
 
 
 # -- the command line -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from pyoxigraph import NamedNode
 
 from .. import crossrefs
-from ..formex import FOOTNOTE_CALL, footnote_number
+from ..footnotes import FOOTNOTE_CALL, footnote_number
 from .graph import Site
 from .i18n import prefixed
 

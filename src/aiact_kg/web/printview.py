@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape as xml_escape
 from flask import Blueprint, Response, abort, render_template
 from markupsafe import Markup
 
-from ..formex import FOOTNOTE_CALL, footnote_number
+from ..footnotes import FOOTNOTE_CALL, footnote_number
 from . import browse, citations, printed
 from .graph import ACT_PATH, EUR_LEX, Site, site
 from .i18n import gettext as _

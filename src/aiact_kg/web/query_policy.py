@@ -45,9 +45,9 @@ from dataclasses import dataclass
 from ..bounded import BytesLRU
 
 #: Most memory the decisions kept per exact query text may take, bytes (clients repeat their
-#: queries): some 2,500 queries of a few lines; a query may be 100,000 characters long, so
-#: a bound in queries would not bound the memory.
-CACHE_BYTES = 4 * 1024 ** 2
+#: queries): some 2,000 queries of a few lines (1 kB each); a query may be 100,000 characters
+#: long, so a bound in queries would not bound the memory.
+CACHE_BYTES = 2 * 1024 ** 2
 
 READ_ONLY = ("This endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE…) "
              "are refused.")
