@@ -73,9 +73,10 @@ def snapshot(server) -> list[tuple[str, float, float]]:
 
 
 def settled(server, seconds: float = 90) -> list[tuple[str, float, float]]:
-    """The snapshot once the server's memory stops moving: ``serve`` reads the search index,
-    the editor's vocabulary and the facts of the Act's text in the background after it
-    starts listening; after start is once that is done (at most ``seconds``)."""
+    """The snapshot once the server's memory stops moving: ``serve`` opens the search index,
+    reads the editor's vocabulary and the facts of the Act's text and renders one page of each
+    kind in the background after it starts listening; after start is once that is done (at
+    most ``seconds``)."""
     deadline = time.monotonic() + seconds
     last, steady = None, 0
     while time.monotonic() < deadline:
