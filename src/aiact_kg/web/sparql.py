@@ -67,8 +67,12 @@ RESULT_ALIASES = {"application/json": "application/sparql-results+json", "applic
 GRAPH_ALIASES = {"application/json": "application/ld+json", "application/xml": "application/rdf+xml",
                  "text/xml": "application/rdf+xml", "text/plain": "application/n-triples",
                  "json": "application/ld+json", "json-ld": "application/ld+json", "jsonld": "application/ld+json",
-                 "xml": "application/rdf+xml", "rdf+xml": "application/rdf+xml", "turtle": "text/turtle",
-                 "ttl": "text/turtle", "n3": "text/turtle", "nt": "application/n-triples"}
+                 "xml": "application/rdf+xml", "rdf+xml": "application/rdf+xml", "rdf": "application/rdf+xml",
+                 "turtle": "text/turtle",
+                 "ttl": "text/turtle", "n3": "text/turtle", "nt": "application/n-triples",
+                 "n-triples": "application/n-triples", "ntriples": "application/n-triples"}
+#: The parameters in which a client names the format it wants.
+FORMAT_PARAMETERS = ("format", "output", "results")
 MAX_QUERY_LENGTH = 100_000
 #: The query the editor opens with: one that needs no binding.
 DEFAULT_EXAMPLE = "subdivision-counts"
@@ -97,8 +101,19 @@ def pool() -> QueryPool | None:
     return app.extensions["aiact_kg.pool"]
 
 
+def _check_formats(values) -> None:
+    """Refuse a format parameter that names no format the endpoint writes: a client that asks
+    for one by a name it does not know gets told, not another format."""
+    known = set(RESULT_TYPES) | set(GRAPH_TYPES) | set(RESULT_ALIASES) | set(GRAPH_ALIASES)
+    for name in FORMAT_PARAMETERS:
+        for value in values.getlist(name):
+            if value.strip() and value.strip().lower() not in known:
+                abort(400, description=f"Unknown format '{value.strip()[:100]}' in the '{name}' parameter: expected json, "
+                                       "xml, csv, tsv, turtle, json-ld, n-triples, rdf+xml or one of their media types.")
+
+
 def _choose(aliases: dict, offered: tuple, default: str, values, accept: MIMEAccept) -> str:
-    for name in ("format", "output", "results"):
+    for name in FORMAT_PARAMETERS:
         for value in values.getlist(name):
             value = value.strip().lower()
             if value in offered:
@@ -136,6 +151,7 @@ def endpoint():
         response.headers["Allow"] = "GET, POST, OPTIONS"
         return _cors(response)
     text = _query_text()
+    _check_formats(request.values)
     browser = _browser(request.values, request.accept_mimetypes)
     if text is None:
         if request.method == "GET" and browser:
