@@ -4,10 +4,11 @@ One process: the application as ``aiact-kg serve`` makes it (statistics read, qu
 small estimate answered before Flask), asked a lookup by IRI and a count, each step timed
 alone over many calls (medians of ``--rounds`` batches):
 
-- the HTTP round trip through waitress on a loopback port, one keep-alive client (a raw
-  socket in this process), for the application with its kept answers, without them, and for
-  a bare WSGI application that returns the same bytes: the last is what waitress, the kernel
-  and the client cost, whatever the application does;
+- the HTTP round trip on a loopback port, one keep-alive client (a raw socket in this
+  process), for the application as ``serve`` runs it with its kept answers (given on
+  waitress's main loop), without them (a request thread each), and for a bare WSGI
+  application under plain waitress that returns the same bytes (a request thread each):
+  the last is what waitress, the kernel and the client cost, whatever the application does;
 - the WSGI call of the application (its middlewares and the fast path), with and without
   the kept answers;
 - the steps of the fast path: reading the query string, negotiating the types, the decision
@@ -75,10 +76,15 @@ class Client:
 
 
 def served(app):
-    """``app`` under waitress on a free loopback port, with serve's settings: (server, port)."""
+    """``app`` on a free loopback port as ``serve`` runs it (kept /sparql answers given on
+    waitress's main loop, :mod:`aiact_kg.web.inline`), or a bare WSGI application under plain
+    waitress: (server, port)."""
     import waitress
 
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8, ident="aiact-kg")
+    from aiact_kg.web import inline
+
+    make = inline.create_server if hasattr(app, "extensions") else waitress.create_server
+    server = make(app, host="127.0.0.1", port=0, threads=8, ident="aiact-kg")
     threading.Thread(target=server.run, daemon=True).start()
     return server, server.effective_port
 
@@ -121,6 +127,7 @@ def main() -> None:
             assert client.ask() == body
             figures[f"HTTP round trip, {name}"] = time_of(client.ask, args.calls // 2)
             client.close()
+            time.sleep(0.1)  # the main loop sees the connection close before the server does
             server.close()
         for name, app in (("kept answers", kept), ("no kept answers", fresh)):
             figures[f"WSGI call, {name}"] = time_of(

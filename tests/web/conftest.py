@@ -32,9 +32,9 @@ def client(app):
 @pytest.fixture(scope="session")
 def live_server(app):
     """The application under waitress on 127.0.0.1, as ``aiact-kg serve`` runs it: its base URL."""
-    import waitress
+    from aiact_kg.web import inline
 
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    server = inline.create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     host, port = server.effective_host, server.effective_port

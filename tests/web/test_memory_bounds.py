@@ -88,12 +88,11 @@ def test_postings_give_each_documents_positions_in_order():
 @pytest.fixture
 def served(monkeypatch):
     """What ``aiact-kg serve`` hands to waitress (nothing listens; nothing is warmed)."""
-    import waitress
-
     from aiact_kg import sandbox, web
+    from aiact_kg.web import inline
 
     found = {"arenas": []}
-    monkeypatch.setattr(waitress, "serve", lambda app, **options: found.update(app=app, options=options))
+    monkeypatch.setattr(inline, "serve", lambda app, **options: found.update(app=app, options=options))
     monkeypatch.setattr(web, "warm", lambda app, workers=True: None)
     monkeypatch.setattr(sandbox, "few_malloc_arenas", lambda arenas=2: found["arenas"].append(arenas) or True)
     return found

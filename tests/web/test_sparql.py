@@ -208,3 +208,32 @@ def test_curl_style_request_gets_json(live_server):
     with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "*/*"})) as response:
         assert response.headers["Content-Type"].startswith(JSON)
         assert json.loads(response.read())["results"]["bindings"][0]["n"]["value"] == "113"
+
+
+# -- the format parameters ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("parameter, value", [("format", "yaml"), ("output", "html5"), ("results", "sparql-json")])
+def test_a_format_the_endpoint_does_not_write_is_refused_by_name(client, parameter, value):
+    response = client.get("/sparql", query_string={"query": COUNT_ARTICLES, parameter: value},
+                          headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 400 and response.mimetype == "text/plain"
+    assert response.get_data(as_text=True) == (
+        f"400 Bad Request: Unknown format '{value}' in the '{parameter}' parameter: expected json, xml, csv, tsv, "
+        "turtle, json-ld, n-triples, rdf+xml or one of their media types.\n")
+
+
+def test_a_format_refused_is_explained_in_french(client):
+    response = client.get("/fr/sparql", query_string={"query": COUNT_ARTICLES, "format": "yaml"})
+    assert response.status_code == 400
+    assert "Format inconnu « yaml » dans le paramètre « format » : json, xml" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value, media_type", [("n-triples", "application/n-triples"), ("ntriples", "application/n-triples"),
+                                               ("rdf", "application/rdf+xml"), ("TTL", "text/turtle"),
+                                               ("application/ld+json", "application/ld+json")])
+def test_every_format_word_and_media_type_named_is_written(client, value, media_type):
+    article = "https://w3id.org/aiact-kg/reg/2024/1689/art_6"
+    query = f"CONSTRUCT {{ <{article}> ?p ?o }} WHERE {{ <{article}> ?p ?o }}"
+    response = client.get("/sparql", query_string={"query": query, "format": value})
+    assert response.status_code == 200 and response.mimetype == media_type
+    assert len(list(pyoxigraph.parse(response.get_data(), format=pyoxigraph.RdfFormat.from_media_type(media_type)))) > 3

@@ -16,7 +16,7 @@
 - ``link``: links the citations of the Act in a pasted or uploaded commentary.
 
 Every page is rendered from named queries (``queries/``); templates and static files are in
-the ``web/`` data folder. ``aiact-kg serve`` runs the application under waitress.
+the ``web/`` data folder. ``aiact-kg serve`` runs the application under waitress (:mod:`.inline`).
 
 Configuration (``create_app({...})``):
 
@@ -105,7 +105,8 @@ def create_app(config: dict | None = None) -> Flask:
     from . import i18n, query_policy, sparql
 
     query_policy.CACHE_BYTES = app.config["SPARQL_DECISIONS_BYTES"]  # one table for the process
-    app.wsgi_app = i18n.LanguagePrefix(sparql.FastPath(app, app.wsgi_app, SECURITY_HEADERS))
+    fast_path = app.extensions["aiact_kg.fast_path"] = sparql.FastPath(app, app.wsgi_app, SECURITY_HEADERS)
+    app.wsgi_app = i18n.LanguagePrefix(fast_path)
     app.jinja_env.globals.update(nav_items=_nav_items, lang_url=_lang_url, href=_href, label_of=_label_of,
                                  link=_link, _=i18n.gettext, ui_lang=i18n.interface_lang, ui_path=i18n.ui_path,
                                  switch_url=i18n.switch_url, translate=i18n.translate,
@@ -371,9 +372,9 @@ def cmd_serve(args) -> int:
     if args.debug:
         app.run(host=args.host, port=args.port, debug=True, use_reloader=False)
         return 0
-    import waitress
+    from . import inline
 
     print(f"aiact-kg: serving {store.description} on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=threads, ident="aiact-kg",
-                   channel_timeout=max(30, int(args.sparql_timeout) + 20))
+    inline.serve(app, host=args.host, port=args.port, threads=threads, ident="aiact-kg",
+                 channel_timeout=max(30, int(args.sparql_timeout) + 20))
     return 0

@@ -67,8 +67,12 @@ RESULT_ALIASES = {"application/json": "application/sparql-results+json", "applic
 GRAPH_ALIASES = {"application/json": "application/ld+json", "application/xml": "application/rdf+xml",
                  "text/xml": "application/rdf+xml", "text/plain": "application/n-triples",
                  "json": "application/ld+json", "json-ld": "application/ld+json", "jsonld": "application/ld+json",
-                 "xml": "application/rdf+xml", "rdf+xml": "application/rdf+xml", "turtle": "text/turtle",
-                 "ttl": "text/turtle", "n3": "text/turtle", "nt": "application/n-triples"}
+                 "xml": "application/rdf+xml", "rdf+xml": "application/rdf+xml", "rdf": "application/rdf+xml",
+                 "turtle": "text/turtle",
+                 "ttl": "text/turtle", "n3": "text/turtle", "nt": "application/n-triples",
+                 "n-triples": "application/n-triples", "ntriples": "application/n-triples"}
+#: The parameters in which a client names the format it wants.
+FORMAT_PARAMETERS = ("format", "output", "results")
 MAX_QUERY_LENGTH = 100_000
 #: The query the editor opens with: one that needs no binding.
 DEFAULT_EXAMPLE = "subdivision-counts"
@@ -97,8 +101,19 @@ def pool() -> QueryPool | None:
     return app.extensions["aiact_kg.pool"]
 
 
+def _check_formats(values) -> None:
+    """Refuse a format parameter that names no format the endpoint writes: a client that asks
+    for one by a name it does not know gets told, not another format."""
+    known = set(RESULT_TYPES) | set(GRAPH_TYPES) | set(RESULT_ALIASES) | set(GRAPH_ALIASES)
+    for name in FORMAT_PARAMETERS:
+        for value in values.getlist(name):
+            if value.strip() and value.strip().lower() not in known:
+                abort(400, description=f"Unknown format '{value.strip()[:100]}' in the '{name}' parameter: expected json, "
+                                       "xml, csv, tsv, turtle, json-ld, n-triples, rdf+xml or one of their media types.")
+
+
 def _choose(aliases: dict, offered: tuple, default: str, values, accept: MIMEAccept) -> str:
-    for name in ("format", "output", "results"):
+    for name in FORMAT_PARAMETERS:
         for value in values.getlist(name):
             value = value.strip().lower()
             if value in offered:
@@ -136,6 +151,7 @@ def endpoint():
         response.headers["Allow"] = "GET, POST, OPTIONS"
         return _cors(response)
     text = _query_text()
+    _check_formats(request.values)
     browser = _browser(request.values, request.accept_mimetypes)
     if text is None:
         if request.method == "GET" and browser:
@@ -320,6 +336,11 @@ def _negotiated(accept_header: str | None) -> tuple[str, str] | None:
             _choose(GRAPH_ALIASES, GRAPH_TYPES, "text/turtle", none, accept))
 
 
+#: The WSGI environ key under which the server's main loop hands :class:`FastPath` the kept
+#: answer it took for a request (:mod:`.inline`); no header can name it.
+KEPT_ANSWER = "aiact_kg.kept_answer"
+
+
 class FastPath:
     """WSGI middleware: a GET of /sparql with one ``query`` parameter, whose query the server
     process may answer (:func:`_estimate`), is answered here, with the headers the endpoint
@@ -336,22 +357,24 @@ class FastPath:
         self.answers = AnswerCache(app.config["SPARQL_ANSWER_CACHE"])
 
     def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") == "/sparql" and environ.get("REQUEST_METHOD") == "GET":
+        found = environ.get(KEPT_ANSWER)  # taken for this request by the server's main loop (.inline)
+        if found is None and environ.get("PATH_INFO") == "/sparql" and environ.get("REQUEST_METHOD") == "GET":
             found = self._answer(environ)
-            if found is not None:
-                data, headers = found
-                start_response("200 OK", list(headers))  # (a kept answer's list stays as it is)
-                return [data]
+        if found is not None:
+            data, headers = found
+            start_response("200 OK", list(headers))  # (a kept answer's list stays as it is)
+            return [data]
         return self.wsgi_app(environ, start_response)
 
-    def _answer(self, environ) -> tuple[bytes, list] | None:
+    def _lookup(self, query_string: str, accept: str | None):
+        """(key, generation, the answer kept or None) for a query string and an ``Accept``
+        header, or None when the fast path does not answer such a request at all."""
         app = self.app
         if not app.config["SPARQL_IN_PROCESS"]:
             return None
-        query_string = environ.get("QUERY_STRING", "")
         if not query_string.startswith("query=") or "&" in query_string or ";" in query_string:
             return None
-        types = _negotiated(environ.get("HTTP_ACCEPT"))
+        types = _negotiated(accept)
         if types is None:
             return None
         store = app.extensions["aiact_kg"].store
@@ -359,9 +382,25 @@ class FastPath:
             return None
         generation = (store, store.generation)  # read before the query runs (AnswerCache.put)
         key = (query_string, *types)
-        found = self.answers.get(key, generation)  # kept only once it passed every check below
-        if found is not None:
-            return found
+        return key, generation, self.answers.get(key, generation)  # kept only once it passed every check
+
+    def kept(self, query_string: str, accept: str | None) -> tuple[bytes, list] | None:
+        """The answer kept for a GET of /sparql with this query string and ``Accept`` header,
+        exactly what :meth:`__call__` would give it now, or None (a first request, another
+        kind of request, an answer dropped)."""
+        found = self._lookup(query_string, accept)
+        return found[2] if found is not None else None
+
+    def _answer(self, environ) -> tuple[bytes, list] | None:
+        query_string = environ.get("QUERY_STRING", "")
+        found = self._lookup(query_string, environ.get("HTTP_ACCEPT"))
+        if found is None:
+            return None
+        key, generation, kept = found
+        if kept is not None:
+            return kept
+        app = self.app
+        store, types = generation[0], key[1:]
         text = urllib.parse.unquote_plus(query_string[6:], errors="replace")
         if len(text) > MAX_QUERY_LENGTH or not text.strip():
             return None
