@@ -238,7 +238,8 @@ def warm(app: Flask, workers: bool = True) -> None:
     query processes of /sparql, started before it listens (tests start them on first use), and
     in the background while the server starts, the endpoint's statistics for its cost estimate, the search index (a search that comes first
     waits for it), the SPARQL editor's vocabulary and the facts of the Act's text (pages ask
-    their own queries until they are there: :func:`printed.text_facts_ready`). Without
+    their own queries until they are there: :func:`printed.text_facts_ready`), then one page
+    of each kind (:func:`render_each_kind`). Without
     ``workers`` the search index is built by the first search, the vocabulary by the first
     editor and the text's facts after the first page that needs them, so that the first page
     of a fresh process is not kept waiting for them."""
