@@ -40,3 +40,24 @@ def test_unknown_download_is_a_404_that_names_the_files(client):
 def test_french_download_page(client):
     page = client.get("/fr/download").get_data(as_text=True)
     assert "Télécharger les données" in page and 'href="/fr/download/aiact-kg.nt"' in page
+
+
+def test_a_download_is_sent_from_the_disk_and_answers_a_conditional_request(app, client):
+    first = client.get("/download/aiact-kg.nt")
+    kept = app.extensions["aiact_kg.downloads"]["aiact-kg.nt"]
+    assert "data" not in kept and kept["path"].stat().st_size == kept["size"] == len(first.data)
+    assert not list(kept["path"].parent.glob("*.part"))
+    again = client.get("/download/aiact-kg.nt", headers={"If-None-Match": f'"{kept["sha256"]}"'})
+    assert again.status_code == 304 and not again.data
+    part = client.get("/download/aiact-kg.nt", headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and part.data == first.data[:100]
+
+
+def test_a_download_is_made_again_once_the_graph_has_changed(app, client, store, monkeypatch):
+    client.get("/download/aiact-kg.ttl")
+    before = dict(app.extensions["aiact_kg.downloads"]["aiact-kg.ttl"])
+    monkeypatch.setattr(store, "generation", store.generation + 10 ** 6)  # as a commentary load does
+    client.get("/download/aiact-kg.ttl")
+    after = app.extensions["aiact_kg.downloads"]["aiact-kg.ttl"]
+    assert after["generation"] != before["generation"] and after["path"] != before["path"]
+    assert after["path"].exists() and not before["path"].exists(), "the older file is removed"

@@ -202,3 +202,20 @@ def test_a_french_validation_report_with_findings_shows_no_english(client_module
         texts[lang] = interface_text(b"<html><body>" + lxml_html.tostring(report) + b"</body></html>")
     assert english_left(texts["fr"]) == []
     assert english_left(texts["en"]) != []  # the same scan sees the English report
+
+
+# -- French typography of what the templates set between messages ---------------------------------
+
+def test_french_pages_set_a_no_break_space_before_a_colon_and_guillemets(client_module):
+    home = {lang: client_module.get(f"/{lang}/").get_data(as_text=True) for lang in ("fr", "en")}
+    assert "Préambule</a>\u00a0: " in home["fr"] and "Preamble</a>: " in home["en"]
+    linked = {lang: client_module.post(f"/{lang}/link", data={"text": "Voir l’art. 6, §2, et l’article 35 RGPD."})
+              .get_data(as_text=True) for lang in ("fr", "en")}
+    assert re.search(r"«\u00a0[^»<]*6, §2\u00a0»</a>", linked["fr"]), "a quoted citation in guillemets"
+    assert re.search(r"“[^”<]*6, §2”</a>", linked["en"])
+    assert re.search(r"«\u00a0[^»<]*article 35 RGPD\u00a0»</a>\u00a0: ", linked["fr"])
+    report = {lang: client_module.post(f"/{lang}/validate", data={
+        "description": (paths.EXAMPLES / "importer-case.ttl").read_text(encoding="utf-8"), "on": "2026-09-01"})
+        .get_data(as_text=True) for lang in ("fr", "en")}
+    assert re.search(r'</strong>\u00a0:\s', report["fr"]) and re.search(r"</a>\u00a0: <span translate=\"no\">", report["fr"])
+    assert "\u00a0:" not in report["en"].split('id="report"')[1]

@@ -86,7 +86,7 @@ def test_the_french_page_labels_and_links_in_french(client):
     assert ('href="/fr/reg/2024/1689/obligation/art_9.par_1" title="https://w3id.org/aiact-kg/reg/2024/1689/obligation/'
             'art_9.par_1">Établir, mettre en œuvre, documenter et tenir à jour un système de gestion des risques</a>') in page
     assert 'href="/fr/reg/2024/1689/anx_III#anx_III.pnt_4.pnt_a"' in page and "Annexe III, point 4 a)" in page
-    assert '>fournisseur</a>: <span translate="no">QuickHire Ltd</span>' in page
+    assert '>fournisseur</a>\u00a0: <span translate="no">QuickHire Ltd</span>' in page  # French sets a space before a colon
     assert "Constats" in page and "Télécharger le rapport" in page and ">high risk<" not in page
 
 

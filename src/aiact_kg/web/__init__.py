@@ -110,7 +110,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals.update(nav_items=_nav_items, lang_url=_lang_url, href=_href, label_of=_label_of,
                                  link=_link, _=i18n.gettext, ui_lang=i18n.interface_lang, ui_path=i18n.ui_path,
                                  switch_url=i18n.switch_url, translate=i18n.translate,
-                                 lang_query=i18n.lang_query)
+                                 lang_query=i18n.lang_query, colon=i18n.colon, quoted=i18n.quoted)
     app.jinja_env.filters["long_date"] = i18n.long_date
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

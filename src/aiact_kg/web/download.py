@@ -2,18 +2,25 @@
 of the text it holds, the project's version, each file's size and SHA-256 checksum
 (``/download``, ``/download/aiact-kg.ttl``, ``/download/SHA256SUMS``).
 
-Each file is the store's own export (as ``aiact-kg export`` writes it), made once on first use
-and kept: the graph does not change while it is served.
+Each file is the store's own export (as ``aiact-kg export`` writes it), made on first use and
+written to a folder of temporary files of the process (removed when it exits): the server
+keeps its size and checksum, not its 3 to 8 MB, and sends it from the disk. A file is made
+again once the graph has changed (linked commentary loaded: the store's ``generation``).
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
 import hashlib
+import os
+import shutil
+import tempfile
 import threading
 from importlib import metadata
+from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, send_file
 
 from .graph import site
 
@@ -29,15 +36,38 @@ _lock = threading.Lock()
 
 
 def exported(name: str) -> dict:
-    """The file ``name`` of the dataset: its bytes, size and SHA-256 (made once, then kept)."""
+    """The file ``name`` of the dataset as the graph is now: its path, size and SHA-256 (made
+    once for each state of the graph, then kept on disk)."""
     kept = current_app.extensions.setdefault("aiact_kg.downloads", {})
+    store = site().store
+    generation = (id(store), getattr(store, "generation", 0))
     with _lock:
-        if name not in kept:
+        found = kept.get(name)
+        if found is None or found["generation"] != generation:
             media_type, fmt = FILES[name]
-            data = site().store.export(media_type)
-            kept[name] = {"name": name, "media_type": media_type, "format": fmt, "data": data,
-                          "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-        return kept[name]
+            data = store.export(media_type)
+            path = _folder() / f"{generation[1]}-{name}"
+            part = path.with_name(path.name + ".part")
+            part.write_bytes(data)
+            os.replace(part, path)  # whole or absent, never half-written
+            if found is not None and found["path"] != path:
+                found["path"].unlink(missing_ok=True)
+            kept[name] = found = {"name": name, "media_type": media_type, "format": fmt, "path": path,
+                                  "generation": generation, "size": len(data),
+                                  "sha256": hashlib.sha256(data).hexdigest()}
+        return found
+
+
+_made: list[Path] = []
+
+
+def _folder() -> Path:
+    """The process's folder of downloads, made on first use and removed at exit."""
+    if not _made:
+        folder = Path(tempfile.mkdtemp(prefix="aiact-kg-downloads-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _made.append(folder)
+    return _made[0]
 
 
 def project_version() -> str:
@@ -72,8 +102,8 @@ def file(name: str):
     if name not in FILES:
         abort(404, description=f"No file {name!r}: the dataset is " + ", ".join(FILES) + ".")
     f = exported(name)
-    response = Response(f["data"], mimetype=f["media_type"])
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = send_file(f["path"], mimetype=f["media_type"], as_attachment=True, download_name=name,
+                         etag=f["sha256"], conditional=True, max_age=0)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'  # quoted, as clients expect
     response.headers["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(f["sha256"])).decode()
-    response.set_etag(f["sha256"])
     return response

@@ -106,6 +106,18 @@ _MONTHS = {
 }
 
 
+def colon() -> str:
+    """The colon between a label and what it introduces, as the interface's language sets it:
+    French puts a no-break space before it ("Préambule : …")."""
+    return "\u00a0: " if interface_lang() == "fr" else ": "
+
+
+def quoted(text: str) -> str:
+    """``text`` between the quotation marks of the interface's language: “…” in English,
+    « … » with no-break spaces inside in French."""
+    return f"«\u00a0{text}\u00a0»" if interface_lang() == "fr" else f"“{text}”"
+
+
 def long_date(value) -> str:
     """A date as the Official Journal writes it in the interface's language: "2 August 2026",
     "2 août 2026", "1er août 2024" (French writes the first of a month as an ordinal). Takes a
