@@ -171,7 +171,13 @@ def test_a_binding_opens_the_outermost_where_group():
 def test_a_binding_reaches_a_filter_in_an_optional_inside_an_optional():
     text = with_values("SELECT ?a ?lang ?label WHERE { ?a ?p ?o OPTIONAL { ?a ?q ?v OPTIONAL { ?v ?r ?label "
                        "FILTER(LANG(?label) = ?lang) } } }", {"lang": "en"})
-    assert text.count('VALUES (?lang) { ("en") }') == 2  # the outermost group, and the OPTIONAL around the filter's
+    # the outermost group, and the value written into the filter, which no pattern binds
+    assert text.count('VALUES (?lang) { ("en") }') == 1 and 'FILTER(LANG(?label) = "en")' in text
+    bound = with_values("SELECT ?a ?v WHERE { ?a ?p ?o OPTIONAL { ?a ?q ?o OPTIONAL { ?o ?r ?l "
+                        "FILTER(?l = ?v) } ?a ?s ?v } }", {"v": "x"})
+    assert bound.count('VALUES (?v) { ("x") }') == 2 and "FILTER(?l = ?v)" in bound, "a pattern binds it: a block"
+    assert "BOUND(?lang)" in with_values("SELECT * WHERE { ?a ?p ?o OPTIONAL { ?a ?q ?v OPTIONAL { ?v ?r ?l "
+                                         "FILTER(BOUND(?lang)) } } }", {"lang": "en"})
 
 
 def test_a_binding_reaches_a_filter_in_a_union_branch_but_not_plain_triple_patterns():
