@@ -82,7 +82,9 @@ def _substitutions(bindings: Mapping[str, object] | None) -> dict[Variable, Term
 # A binding is written into the query as a VALUES block of serialized terms (N-Triples syntax,
 # as pyoxigraph writes them: escaped, so no value can end the block) at the start of the
 # outermost WHERE group, and of the few groups below it whose filters would not see it there
-# (a filter in an OPTIONAL inside an OPTIONAL, in a UNION branch, in a subquery). Every
+# (a filter in an OPTIONAL inside an OPTIONAL, in a UNION branch, in a subquery); where no
+# pattern of the query binds that variable, the value is written into those filters instead
+# (``with_values``: a group opening with a VALUES block is evaluated over the whole graph). Every
 # expression then sees the value, as substitution would give it, and query planners start
 # from it: a path such as ``?part eli:is_part_of* ?provision`` is walked from the bound
 # provision, not over the whole graph, while triple patterns further down are joined with it
