@@ -46,7 +46,7 @@ def exported(name: str) -> dict:
         if found is None or found["generation"] != generation:
             media_type, fmt = FILES[name]
             data = store.export(media_type)
-            path = _folder() / f"{generation[1]}-{name}"
+            path = _folder() / "{}-{}-{}".format(*generation, name)  # one file per store and state
             part = path.with_name(path.name + ".part")
             part.write_bytes(data)
             os.replace(part, path)  # whole or absent, never half-written
