@@ -73,7 +73,8 @@ def test_rows_of_a_subdivision_from_the_whole_act_as_its_own_query_gives_them(fr
                 assert sorted(map(_key, model)) == sorted(map(_key, s.run("provision-model", provision=iri, lang=lang)))
                 seen["provision-model"] += bool(model)
                 statements = browse.statement_rows(s, iri, lang)
-                assert bool(statements) == bool(s.run("article-obligations", provision=iri, lang=lang)), local_id
+                by_query = s.run("article-obligations", provision=iri, lang=lang)
+                assert list(map(_key, statements)) == list(map(_key, sorted(by_query, key=browse._statement_order)))
                 seen["article-obligations"] += bool(statements)
                 cited_by = browse.cited_by_rows(s, iri, lang)
                 assert sorted(map(_key, cited_by)) == sorted(map(_key, s.run("cited-by", provision=iri, lang=lang)))

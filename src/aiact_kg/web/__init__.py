@@ -44,6 +44,7 @@ import os
 import threading
 
 from flask import Flask, Response, render_template, request
+from flask.templating import Environment
 from werkzeug.exceptions import HTTPException
 
 from .. import paths
@@ -79,9 +80,29 @@ BLUEPRINTS = ("browse", "printview", "search", "sparql", "definitions", "obligat
               "ontology_docs", "validate", "link", "coverage", "download", "resources")
 
 
+class _Templates(Environment):
+    """Flask's template environment, reading ``row.name`` of a plain dict (a query's row, the
+    entries pages build) as its item at once. Jinja tries the attribute first and takes the
+    item when that raises; a page of an article reads some 1,500 such names, and the raised
+    errors were a tenth of its time. The same value as Jinja gives: a name that is an
+    attribute of every dict (``items``, ``get``...) is still read as the attribute."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(paths.WEB / "templates"),
                 static_folder=str(paths.WEB / "static"), static_url_path="/static")
+    app.jinja_environment = _Templates
     app.config.from_mapping(DEFAULTS)
     if config:
         app.config.update(config)

@@ -210,8 +210,7 @@ def _render_provision(s: Site, local_id: str, kind: str, lang: str) -> str:
     cites = _cites(s, iri, shown, page)
     recitals = related_recitals(s, iri, shown) if kind == "Article" else {"connected": [], "guessed": []}
     explains = s.run("explained-articles", recital=iri, lang=shown) if kind == "Recital" else []
-    obligations = sorted(statement_rows(s, iri, shown) if article else [],
-                         key=lambda row: (sort_key(row["sourceId"].value), sort_key(row["obligation"].value)))
+    obligations = statement_rows(s, iri, shown) if article else []
     statement_kinds = kind_counts([{"kind": row["kind"].value.rsplit("#", 1)[-1]} for row in obligations], shown)
     containers = {c["id"] for c in crumbs}
     applies = dates_applying(s, act_dates(s, shown), local_id, containers)
@@ -253,16 +252,17 @@ def rows_within(s: Site, name: str, column: str, iri, **bindings) -> list[dict]:
 
 
 def statement_rows(s: Site, iri, lang: str) -> list[dict]:
-    """The rows of ``article-obligations`` for a subdivision. Its own query gives them, so that
-    statements that tie (one row per addressee) keep the order it gives them; but where no
-    part of the subdivision is the source of a statement (the rows for the whole Act say so),
-    there is none to ask for."""
-    parts = printed.within(s, iri.value)
-    if parts is not None:
-        sources = s.rows_by("article-obligations", "sourceId", lang=lang)
-        if not any(part.rsplit("/", 1)[-1] in sources for part in parts):
-            return []
-    return s.run("article-obligations", provision=iri, lang=lang)
+    """The rows of ``article-obligations`` for a subdivision, in the order a page lists them:
+    by the provision that is their source, then by statement, and a statement's rows (one per
+    addressee) by addressee, label and date, so that the order is the same whether they come
+    from the rows for the whole Act (read with the text's facts) or from the query itself."""
+    rows = rows_within(s, "article-obligations", "sourceId", iri, lang=lang)
+    return sorted(rows, key=_statement_order)
+
+
+def _statement_order(row: dict) -> tuple:
+    return (sort_key(row["sourceId"].value), sort_key(row["obligation"].value),
+            *(row[name].value if name in row else "" for name in ("addressee", "label", "applicableFrom")))
 
 
 def related_recitals(s: Site, iri, lang: str) -> dict[str, list[dict]]:

@@ -12,6 +12,7 @@ blueprint serves both languages without knowing of them.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from datetime import date
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -24,6 +25,11 @@ LANGUAGES = messages.LANGUAGES
 ENVIRON_KEY = "aiact_kg.interface"
 #: The interface's language once worked out for a request (a page asks it for every message).
 _CHOSEN_KEY = "aiact_kg.interface.chosen"
+#: The language of the path's prefix of the request being answered (None at the usual paths,
+#: and outside a request), set by :class:`LanguagePrefix` for the time of the request: the
+#: links of a page ask it hundreds of times, and a context variable answers without going
+#: through Flask's request proxy (the environ keeps it too, under :data:`ENVIRON_KEY`).
+_PREFIX: ContextVar = ContextVar("aiact_kg.interface.prefix", default=None)
 
 
 class LanguagePrefix:
@@ -40,7 +46,11 @@ class LanguagePrefix:
                 environ[ENVIRON_KEY] = code
                 environ["PATH_INFO"] = path[len(prefix):] or "/"
                 break
-        return self.wsgi_app(environ, start_response)
+        token = _PREFIX.set(environ.get(ENVIRON_KEY))
+        try:
+            return self.wsgi_app(environ, start_response)
+        finally:
+            _PREFIX.reset(token)
 
 
 def catalogue() -> dict[str, dict[str, str]]:
@@ -51,7 +61,7 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 def prefixed() -> str | None:
     """The language the path's prefix names, or None for a page at its usual path."""
-    return request.environ.get(ENVIRON_KEY) if has_request_context() else None
+    return _PREFIX.get()
 
 
 def interface_lang() -> str:
@@ -156,8 +166,7 @@ def _patterns(lang: str) -> list[tuple[re.Pattern, str]]:
 def ui_path(path: str) -> str:
     """A path of this site as the reader's interface reaches it (``/fr/timeline`` in French)."""
     lang = prefixed()
-    if not lang or not path.startswith("/") or any(path == f"/{code}" or path.startswith(f"/{code}/")
-                                                   for code in LANGUAGES):
+    if not lang or not path.startswith("/") or path.split("/", 2)[1] in LANGUAGES:
         return path  # no prefix to add, or one there already
     return f"/{lang}{path}"
 
