@@ -254,15 +254,20 @@ def rows_within(s: Site, name: str, column: str, iri, **bindings) -> list[dict]:
 def statement_rows(s: Site, iri, lang: str) -> list[dict]:
     """The rows of ``article-obligations`` for a subdivision, in the order a page lists them:
     by the provision that is their source, then by statement, and a statement's rows (one per
-    addressee) by addressee, label and date, so that the order is the same whether they come
-    from the rows for the whole Act (read with the text's facts) or from the query itself."""
+    addressee, kind, label or date) by every other column the page shows, so that the order is
+    the same whether they come from the rows for the whole Act (read with the text's facts) or
+    from the query itself."""
     rows = rows_within(s, "article-obligations", "sourceId", iri, lang=lang)
     return sorted(rows, key=_statement_order)
 
 
 def _statement_order(row: dict) -> tuple:
     return (sort_key(row["sourceId"].value), sort_key(row["obligation"].value),
-            *(row[name].value if name in row else "" for name in ("addressee", "label", "applicableFrom")))
+            *(row[name].value if name in row else "" for name in _STATEMENT_TIES))
+
+
+#: The columns of ``article-obligations`` that tell apart the rows of one statement.
+_STATEMENT_TIES = ("addressee", "addresseeLabel", "kind", "label", "applicableFrom")
 
 
 def related_recitals(s: Site, iri, lang: str) -> dict[str, list[dict]]:
