@@ -50,14 +50,16 @@ class Process:
         raise RuntimeError(f"{command[0]} did not answer within {seconds:g} s")
 
     def pids(self) -> list[int]:
-        """The server's process and its children (the query workers)."""
-        pids = [self.process.pid]
-        try:
-            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-            pids += [int(p) for p in children]
-        except OSError:
-            pass
-        return pids
+        """The server's process and its children (the query workers), the children in the
+        order they started. Each thread lists the children it started: a worker that replaces
+        another is started by the request thread that saw the other one go."""
+        children: set[int] = set()
+        for task in Path(f"/proc/{self.process.pid}/task").glob("*"):
+            try:
+                children.update(int(p) for p in (task / "children").read_text().split())
+            except (OSError, ValueError):
+                pass
+        return [self.process.pid, *sorted(children)]
 
     def resident_mib(self) -> float | None:
         """Resident memory of the server and its children (the query workers), MiB."""

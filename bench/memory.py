@@ -103,10 +103,10 @@ def trace(requests: int, clients: int, top: int = 12) -> None:
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
-    from aiact_kg.sandbox import few_malloc_arenas
+    from aiact_kg.sandbox import steady_malloc
     from aiact_kg.web import create_app, warm
 
-    few_malloc_arenas()
+    steady_malloc()
     app = create_app()
     warm(app, workers=True)
     port = free_port()

@@ -224,10 +224,11 @@ class Channel:
 
 
 def serve(conn, location: str, memory: int) -> None:
-    """A worker: confine itself, open the shared store, then answer
+    """A worker: keep malloc steady, confine itself, open the shared store, then answer
     (text, results type, graph type, limit, most rows) messages."""
     from . import sandbox  # imported here: the server needs none of it
 
+    sandbox.steady_malloc(arenas=1)  # one thread runs the queries; RocksDB's own threads allocate little
     try:
         sandbox.deny_network()
         confined = ""

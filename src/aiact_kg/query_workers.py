@@ -12,7 +12,11 @@ worker. Each worker, before it reads a query:
   stops it past ``memory`` bytes (503, "needed more than N MiB").
 
 A query that runs past the timeout or the memory cap has its worker killed and replaced;
-the request gets a 503 at once and the server keeps answering.
+the request gets a 503 at once and the server keeps answering. A worker whose own memory
+has grown by more than ``growth`` bytes since it opened the store is replaced once it has
+answered: that growth is what RocksDB keeps of the blocks its queries read, which pyoxigraph
+gives no setting to bound, and a fresh worker is ready in some 50 ms: no worker holds more
+than ``growth`` beyond its start, whatever the queries read.
 
 Queueing is fair: the pool keeps a lane of workers for *light* queries (by the cost class of
 :mod:`aiact_kg.web.query_policy`), so a lookup is answered at once while heavy queries occupy the other
@@ -48,7 +52,7 @@ import pyoxigraph
 from .query_engine import (  # noqa: F401 - the endpoint takes them from here
     ADDRESS_SPACE_MARGIN, GRAPH_FORMATS, RESULT_FORMATS, RESULT_TYPES, Answer, Channel, QueryFailed, answer,
     run_query, serialize_solutions)
-from .sandbox import resident_bytes
+from .sandbox import private_bytes, resident_bytes
 
 # -- worker processes -----------------------------------------------------------------------------
 
@@ -57,6 +61,8 @@ LIGHT_BUDGET = 0.5
 _STORE_MARKER = "aiact-kg-query-store"
 #: A shared store of an older graph that no worker opened for this long is removed.
 STALE_STORE_SECONDS = 24 * 3600
+#: A worker whose own memory grew by more than this since it was ready is replaced after its answer.
+WORKER_GROWTH = 8 * 2 ** 20
 
 
 def shared_store(files: list[str], folder: Path | None = None) -> Path:
@@ -146,6 +152,8 @@ class _Worker:
         self.process = process
         self.conn = conn
         self.lane = lane
+        #: Its own memory once it has opened the store (bytes; None until then or where unreadable).
+        self.baseline: int | None = None
         self._stopping = threading.Lock()
         self._stopped = False
 
@@ -170,7 +178,7 @@ class QueryPool:
 
     def __init__(self, files, size: int = 2, timeout: float = 10.0, limit: int = 10_000,
                  memory: int = 512 * 1024 ** 2, light: int = 1, queue: int = 16, per_client: int = 4,
-                 store_folder: Path | None = None):
+                 store_folder: Path | None = None, growth: int | None = WORKER_GROWTH):
         self.files = [str(f) for f in files]
         self.location = str(shared_store(self.files, store_folder))
         self.sizes = {"any": max(1, size), "light": max(0, light)}
@@ -178,6 +186,10 @@ class QueryPool:
         self.timeout = timeout
         self.limit = limit
         self.memory = memory
+        #: A worker grown by more than this many bytes is replaced after its answer (None: never).
+        self.growth = growth
+        #: How many workers were replaced for their growth.
+        self.recycled = 0
         self.queue = max(0, queue)
         self.per_client = max(1, per_client)
         #: Why a worker could not confine itself ("" when every worker did).
@@ -223,6 +235,7 @@ class QueryPool:
                     "on the parsed query", detail)
             if detail:
                 self.unconfined = detail
+            worker.baseline = private_bytes(worker.process.pid)
             self._release(worker)
         else:
             self._discard(worker)
@@ -339,10 +352,20 @@ class QueryPool:
                 raise QueryFailed("memory", f"the query needed more than {self.memory // 1024 ** 2} MiB of memory "
                                             "and was stopped")
             raise QueryFailed("error", "the query worker stopped unexpectedly; try again")
-        self._release(worker)
+        if self._grown(worker):
+            self.recycled += 1
+            self._replace(worker)
+        else:
+            self._release(worker)
         if status == "ok":
             return payload
         raise QueryFailed(status, payload)
+
+    def _grown(self, worker: _Worker) -> bool:
+        if self.growth is None or worker.baseline is None:
+            return False
+        now = private_bytes(worker.process.pid)
+        return now is not None and now - worker.baseline > self.growth
 
     def _promote(self, worker: _Worker) -> None:
         """A light query runs long: its worker joins the other lane, a new one takes its place."""

@@ -126,3 +126,28 @@ def test_the_workers_share_one_read_only_store_written_once(workers, store):
 
     copy = pyoxigraph.Store.read_only(str(location))
     assert len(copy) == store.count()
+
+
+def test_a_worker_grown_past_its_bound_is_replaced_after_its_answer(store):
+    """RocksDB keeps the blocks a worker's queries read and pyoxigraph cannot bound it: a
+    worker whose own memory grew past ``growth`` answers, then gives its place to a fresh one."""
+    from aiact_kg.query_workers import QueryPool
+
+    grows = QueryPool(store.files, size=1, light=0, timeout=10, growth=0)
+    steady = QueryPool(store.files, size=1, light=0, timeout=10, growth=None)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    try:
+        assert grows.wait_ready(60) and steady.wait_ready(60)
+        answers = {}
+        for name, pool in (("grows", grows), ("steady", steady)):
+            first = next(iter(pool._members["any"])).process.pid
+            answers[name] = [pool.query(count, JSON, "text/turtle").data for _ in range(3)]
+            assert pool.wait_ready(30)
+            answers[name + " pid"] = next(iter(pool._members["any"])).process.pid != first
+        assert answers["grows"] == answers["steady"] and len(set(answers["grows"])) == 1
+        assert str(store.count()).encode() in answers["grows"][0]
+        assert grows.recycled == 3 and answers["grows pid"], "each answer grew the worker by more than 0 bytes"
+        assert steady.recycled == 0 and not answers["steady pid"]
+    finally:
+        grows.close()
+        steady.close()

@@ -94,7 +94,7 @@ def served(monkeypatch):
     found = {"arenas": []}
     monkeypatch.setattr(inline, "serve", lambda app, **options: found.update(app=app, options=options))
     monkeypatch.setattr(web, "warm", lambda app, workers=True: None)
-    monkeypatch.setattr(sandbox, "few_malloc_arenas", lambda arenas=2: found["arenas"].append(arenas) or True)
+    monkeypatch.setattr(sandbox, "steady_malloc", lambda arenas=2, **_: found["arenas"].append(arenas) or True)
     return found
 
 
@@ -138,3 +138,34 @@ def test_the_decisions_bound_is_a_setting_of_the_application(store, monkeypatch)
     assert query_policy.CACHE_BYTES == 12_345
     create_app({"STORE": store, "TESTING": True, "SPARQL_WORKERS": 0})
     assert query_policy.CACHE_BYTES == 2 * 2 ** 20
+
+
+def test_serve_reads_its_own_copy_on_disk_of_the_query_store(served, store):
+    """Not the graph loaded in memory a second time: a checkpoint of the workers' store whose
+    table files are links to theirs, which takes commentary without touching theirs."""
+    import os
+    import subprocess
+    import sys
+
+    import pyoxigraph
+
+    from aiact_kg.query_workers import shared_store
+
+    shared = shared_store([str(f) for f in store.files])
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    stale = shared.parent / f"server-store-{ended.pid}-left"  # a server that did not end cleanly
+    (stale / "db").mkdir(parents=True)
+    assert cli.main(["serve", "--port", "8099"]) == 0
+    copy = served["app"].config["STORE"]
+    assert not stale.exists()
+    assert copy.path.parent.parent == shared.parent and copy.path.parent.name.startswith(f"server-store-{os.getpid()}-")
+    assert "on disk" in copy.description
+    assert copy.count() == store.count()
+    tables = sorted(copy.path.glob("*.sst"))
+    assert tables and all(t.stat().st_nlink >= 2 for t in tables), "linked to the shared store's tables"
+    commentary = "https://example.org/commentary/1"
+    assert copy.replace_graph(commentary, b"<https://example.org/a> <https://example.org/b> \"c\" .\n") == 1
+    ask = f"ASK {{ GRAPH <{commentary}> {{ ?s ?p ?o }} }}"
+    assert copy.raw.query(ask)
+    assert not pyoxigraph.Store.read_only(str(shared)).query(ask), "the workers' store is untouched"

@@ -366,6 +366,19 @@ def request_threads(workers: int, light_workers: int = DEFAULTS["SPARQL_LIGHT_WO
     return workers + light_workers + queue + SPARE_THREADS
 
 
+def serving_store(args):
+    """``serve``'s embedded store when none is named: a copy on disk of the store the query
+    workers read (:meth:`aiact_kg.store.EmbeddedStore.private_copy`), not the graph loaded in
+    memory a second time."""
+    from .. import build
+    from ..query_workers import shared_store
+    from ..store import EmbeddedStore
+
+    base = build.configured_base(args.base)
+    files = build.graph_files(base)
+    return EmbeddedStore.private_copy(shared_store([str(f) for f in files]), base=args.base, files=files)
+
+
 def cmd_serve(args) -> int:
     from ..cli import UsageError, open_store_from
 
@@ -373,10 +386,9 @@ def cmd_serve(args) -> int:
         raise UsageError(f"--port {args.port}: expected a port number from 1 to 65535")
     if args.sparql_timeout <= 0:
         raise UsageError("--sparql-timeout: expected a positive number of seconds")
-    from ..sandbox import few_malloc_arenas
+    from ..sandbox import steady_malloc
 
-    few_malloc_arenas()  # before the store, the request threads and the query threads allocate
-    store = open_store_from(args)
+    steady_malloc()  # before the store, the request threads and the query threads allocate
     if args.sparql_memory < 64 or args.sparql_workers < 1:
         raise UsageError("--sparql-memory: at least 64 (MiB); --sparql-workers: at least 1")
     if args.sparql_answer_cache < 0:
@@ -386,6 +398,7 @@ def cmd_serve(args) -> int:
     threads = args.threads if args.threads is not None else request_threads(args.sparql_workers)
     if threads < 1:
         raise UsageError("--threads: at least 1")
+    store = serving_store(args) if not (args.store or args.endpoint) else open_store_from(args)
     app = create_app({"STORE": store, "SPARQL_TIMEOUT": args.sparql_timeout, "SPARQL_LIMIT": args.sparql_limit,
                       "SPARQL_MEMORY": args.sparql_memory * 2 ** 20, "SPARQL_WORKERS": args.sparql_workers,
                       "SPARQL_ANSWER_CACHE": args.sparql_answer_cache * 2 ** 20,
@@ -397,6 +410,26 @@ def cmd_serve(args) -> int:
     from . import inline
 
     print(f"aiact-kg: serving {store.description} on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
-    inline.serve(app, host=args.host, port=args.port, threads=threads, ident="aiact-kg",
-                 channel_timeout=max(30, int(args.sparql_timeout) + 20))
+    stopping = _exit_on_terminate()
+    try:
+        inline.serve(app, host=args.host, port=args.port, threads=threads, ident="aiact-kg",
+                     channel_timeout=max(30, int(args.sparql_timeout) + 20))
+    finally:
+        stopping()
     return 0
+
+
+def _exit_on_terminate():
+    """SIGTERM (a service manager stopping the server) ends ``serve`` as Ctrl-C does: the
+    process exits through Python, so what it registered to remove at exit (its copy of the
+    store) is removed. Returns what puts the former handler back."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    former = signal.signal(signal.SIGTERM, stop)
+    return lambda: signal.signal(signal.SIGTERM, former)
