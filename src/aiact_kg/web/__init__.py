@@ -429,6 +429,7 @@ def _exit_on_terminate():
         return lambda: None
 
     def stop(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the clean-up short
         raise SystemExit(0)
 
     former = signal.signal(signal.SIGTERM, stop)
