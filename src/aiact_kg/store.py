@@ -385,7 +385,7 @@ class EmbeddedStore(Store):
         self._load()
 
     def _signature(self) -> str:
-        return "\n".join(f.name for f in self.files)  # as private_copy writes it
+        return _graph_signature(self.files)
 
     def _load(self) -> None:
         marker = self.path / _FINGERPRINT_FILE if self.path else None
@@ -475,10 +475,15 @@ class EmbeddedStore(Store):
             shutil.rmtree(folder, ignore_errors=True)
             raise StoreError(f"the query store at {shared} could not be copied to {target} ({exc})") from None
         files = list(files) if files is not None else build.graph_files(build.configured_base(base))
-        (target / _FINGERPRINT_FILE).write_text("\n".join(f.name for f in files))  # the graph is in: no reload
+        (target / _FINGERPRINT_FILE).write_text(_graph_signature(files))  # the graph is in: no reload
         store = cls(target, base=base, files=files)
         store.description = "embedded store (on disk: this server's copy of the query store)"
         return store
+
+
+def _graph_signature(files: Iterable[Path]) -> str:
+    """What a store on disk keeps in its fingerprint file: the names of the graph files it holds."""
+    return "\n".join(Path(f).name for f in files)
 
 
 def _alive(pid: int) -> bool:
@@ -486,8 +491,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # alive, another user's
+        pass
     return True
 
 
